@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, field_validator, model_validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -522,6 +522,7 @@ class Case(Frozen):
     references: tuple[Id, ...] = Field(min_length=1)
     source_locator: Text
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def findings(self) -> dict[str, bool]:
         """All disclosed findings: id -> present (True) or absent (False)."""

@@ -1,0 +1,1 @@
+"""HipLens library: pure modules at this level, Streamlit renderers in components.ui."""

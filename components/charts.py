@@ -1,0 +1,304 @@
+"""Plotly figure builders, each with a one-line text summary (pure: no streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from components.compare import BAND_LABELS, format_value, interval, numeric_level
+from components.knowledge.loader import KnowledgeBase
+from components.palette import COURSE_COLOUR, OUTLINE, SEQUENTIAL, colour_for
+
+REGION_LABELS = {
+    "buttock": "Buttock",
+    "groin": "Groin",
+    "lateral_hip": "Lateral hip",
+    "posterior_thigh": "Back of thigh",
+    "anterior_thigh": "Front of thigh",
+    "medial_thigh": "Inner thigh",
+    "low_back": "Low back",
+    "below_knee": "Below the knee",
+}
+HEATMAP_FEATURES = (
+    "worse_sitting",
+    "worse_crossing_legs",
+    "worse_long_strides",
+    "worse_hip_extension",
+    "worse_fadir",
+    "worse_bending",
+    "neuro_symptoms",
+)
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Sizes for a chart: normal screens or the lecture hall."""
+
+    font_size: int = 15
+    marker_size: int = 13
+    line_width: float = 2.5
+    height_per_row: int = 46
+    min_height: int = 260
+
+    def height(self, rows: int) -> int:
+        """Figure height for a number of rows."""
+        return max(self.min_height, 110 + self.height_per_row * rows)
+
+
+NORMAL = ChartStyle()
+LECTURE = ChartStyle(font_size=24, marker_size=20, line_width=4.5, height_per_row=70, min_height=380)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure and the sentence that says what it shows."""
+
+    figure: go.Figure
+    summary: str
+
+
+def _layout(fig: go.Figure, style: ChartStyle, rows: int, x_title: str, title: str) -> None:
+    fig.update_layout(
+        title={"text": title, "font": {"size": style.font_size + 3}},
+        font={"size": style.font_size},
+        height=style.height(rows),
+        margin={"l": 10, "r": 20, "t": 50 + style.font_size, "b": 40},
+        showlegend=False,
+        hoverlabel={"font": {"size": style.font_size}},
+    )
+    fig.update_xaxes(title_text=x_title, title_font={"size": style.font_size}, tickfont={"size": style.font_size}, zeroline=False)
+    fig.update_yaxes(tickfont={"size": style.font_size}, autorange="reversed")
+
+
+def _ref_label(kb: KnowledgeBase, ref: str | None) -> str:
+    if not ref:
+        return ""
+    r = kb.references[ref]
+    return f"{r.short}, {r.design}"
+
+
+def feature_range_chart(kb: KnowledgeBase, feature: str, conditions: Sequence[str], style: ChartStyle = NORMAL) -> Chart:
+    """Dot-and-range chart of a numeric feature: one marker per source, ranges as error bars."""
+    fdef = kb.features[feature]
+    unit = fdef.unit or ""
+    fig = go.Figure()
+    names = [kb.conditions[c].short_name for c in conditions]
+    said: list[str] = []
+    for cid, name in zip(conditions, names, strict=True):
+        rows = [r for r in kb.values_for(cid, feature) if r.numbers]
+        evidence = [r for r in rows if r.basis != "course"]
+        course = [r for r in rows if r.basis == "course"]
+        if not evidence:
+            fig.add_trace(
+                go.Scatter(
+                    x=[0],
+                    y=[name],
+                    mode="text",
+                    text=["not reported"],
+                    textposition="middle right",
+                    textfont={"size": style.font_size, "color": "#777777"},
+                    hoverinfo="skip",
+                )
+            )
+            said.append(f"{name} not reported")
+        for r in evidence:
+            span = interval(r)
+            if span is None:
+                continue
+            centre = r.value if r.value is not None else (span[0] + span[1]) / 2
+            hover = f"{kb.conditions[cid].name}<br>{format_value(r, fdef)}<br>{_ref_label(kb, r.ref)}"
+            if r.population:
+                hover += f"<br>{r.population[:80]}"
+            symbol = "circle" if r.value is not None else "line-ns-open"
+            fig.add_trace(
+                go.Scatter(
+                    x=[centre],
+                    y=[name],
+                    mode="markers",
+                    marker={
+                        "size": style.marker_size,
+                        "color": colour_for(cid),
+                        "symbol": symbol,
+                        "line": {
+                            "width": style.line_width if symbol != "circle" else 1.5,
+                            "color": OUTLINE if symbol == "circle" else colour_for(cid),
+                        },
+                    },
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [span[1] - centre],
+                        "arrayminus": [centre - span[0]],
+                        "thickness": style.line_width,
+                        "width": style.marker_size / 2,
+                        "color": colour_for(cid),
+                    },
+                    hovertemplate=hover + "<extra></extra>",
+                )
+            )
+        if evidence:
+            spans = [interval(r) for r in evidence]
+            lo = min(s[0] for s in spans if s)
+            hi = max(s[1] for s in spans if s)
+            rng = f"{lo:g}{unit if unit == '%' else ''}" if lo == hi else f"{lo:g}–{hi:g}{unit if unit == '%' else ''}"
+            said.append(f"{name} {rng} ({len(evidence)} source{'s' if len(evidence) > 1 else ''})")
+        for r in course:
+            x = r.high if r.high is not None else (r.value if r.value is not None else r.low)
+            fig.add_trace(
+                go.Scatter(
+                    x=[x],
+                    y=[name],
+                    mode="markers+text",
+                    text=["course notes"],
+                    textposition="top center",
+                    textfont={"size": max(11, style.font_size - 3), "color": COURSE_COLOUR},
+                    marker={
+                        "size": style.marker_size + 2,
+                        "symbol": "diamond-open",
+                        "color": COURSE_COLOUR,
+                        "line": {"width": style.line_width},
+                    },
+                    hovertemplate=(
+                        f"{kb.conditions[cid].name}<br>{format_value(r, fdef)}<br>No published source gives this figure<extra></extra>"
+                    ),
+                )
+            )
+            said[-1] += f"; the course notes say {format_value(r, fdef).removeprefix('course notes: ')}"
+    x_title = f"{fdef.label}"
+    _layout(fig, style, len(conditions), x_title, fdef.label)
+    if fdef.kind == "proportion":
+        fig.update_xaxes(range=[-2, 102])
+    summary = f"{fdef.label}: " + "; ".join(said) + "."
+    return Chart(fig, summary)
+
+
+def aggravating_heatmap(kb: KnowledgeBase, conditions: Sequence[str], style: ChartStyle = NORMAL) -> Chart:
+    """Condition by aggravating-factor heatmap of how often each provokes symptoms."""
+    features = [f for f in HEATMAP_FEATURES if f in kb.features]
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    strongest: list[str] = []
+    for cid in conditions:
+        zrow, trow, hrow = [], [], []
+        best: tuple[float, str] | None = None
+        for fid in features:
+            fdef = kb.features[fid]
+            rows = [r for r in kb.values_for(cid, fid) if r.basis not in ("not_reported", "course")]
+            levels = [lv for lv in (numeric_level(r, fdef, kb) for r in rows) if lv is not None]
+            if levels:
+                level = max(levels)
+                label = "; ".join(format_value(r, fdef) for r in rows)
+                zrow.append(level)
+                trow.append(BAND_LABELS.get(rows[0].text or "", format_value(rows[0], fdef)).replace(" (estimate)", ""))
+                refs = ", ".join(_ref_label(kb, r.ref) for r in rows)
+                hrow.append(f"{kb.conditions[cid].name}<br>{fdef.label}: {label}<br>{refs}")
+                if best is None or level > best[0]:
+                    best = (level, fdef.label.lower())
+            else:
+                zrow.append(None)
+                trow.append("n/r")
+                hrow.append(f"{kb.conditions[cid].name}<br>{fdef.label}: not reported")
+        z.append(zrow)
+        text.append(trow)
+        hover.append(hrow)
+        if best:
+            strongest.append(f"{kb.conditions[cid].short_name}: {best[1]}")
+    labels = [kb.features[f].label.replace("Worse ", "").replace("with ", "").capitalize() for f in features]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=[kb.conditions[c].short_name for c in conditions],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": max(11, style.font_size - 2)},
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            zmax=1,
+            xgap=3,
+            ygap=3,
+            colorbar={
+                "title": {"text": "How often"},
+                "tickvals": [0.03, 0.3, 0.6, 0.85],
+                "ticktext": ["not expected", "occasional", "common", "typical"],
+            },
+        )
+    )
+    _layout(fig, style, len(conditions), "", "What makes it worse (n/r: not reported)")
+    fig.update_xaxes(tickangle=-30, side="bottom")
+    fig.update_layout(height=style.height(len(conditions)) + 90)
+    summary = "Aggravating factors, strongest per condition (bands are estimates): " + "; ".join(strongest) + "."
+    return Chart(fig, summary)
+
+
+def pain_location_chart(kb: KnowledgeBase, conditions: Sequence[str], style: ChartStyle = NORMAL) -> Chart:
+    """Matrix of where the pain is, per condition."""
+    regions = [r for r in REGION_LABELS if any(r in kb.conditions[c].pain_regions for c in conditions)]
+    fig = go.Figure()
+    said = []
+    for cid in conditions:
+        cond = kb.conditions[cid]
+        present = [r for r in regions if r in cond.pain_regions]
+        loc_rows = [r for r in kb.values_for(cid, "pain_location") if r.text]
+        src = "; ".join(f"{r.text} ({_ref_label(kb, r.ref)})" for r in loc_rows) or "see condition page"
+        fig.add_trace(
+            go.Scatter(
+                x=[REGION_LABELS[r] for r in present],
+                y=[cond.short_name] * len(present),
+                mode="markers",
+                marker={
+                    "size": style.marker_size + 6,
+                    "color": colour_for(cid),
+                    "symbol": "square",
+                    "line": {"width": 1.5, "color": OUTLINE},
+                },
+                hovertemplate=f"{cond.name}<br>%{{x}}<br>{src[:160]}<extra></extra>",
+            )
+        )
+        said.append(f"{cond.short_name}: {', '.join(REGION_LABELS[r].lower() for r in present)}")
+    _layout(fig, style, len(conditions), "", "Where the pain is")
+    fig.update_xaxes(categoryorder="array", categoryarray=[REGION_LABELS[r] for r in regions], tickangle=-30, showgrid=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=[kb.conditions[c].short_name for c in conditions])
+    summary = "Pain location by condition: " + "; ".join(said) + "."
+    return Chart(fig, summary)
+
+
+def rom_chart(kb: KnowledgeBase, style: ChartStyle = NORMAL) -> Chart:
+    """Normal range of motion per hip movement, one bar per source."""
+    fig = go.Figure()
+    movements: list[str] = []
+    said = []
+    for row in kb.overview.rom:
+        if row.label not in movements:
+            movements.append(row.label)
+    for label in movements:
+        rows = [r for r in kb.overview.rom if r.label == label]
+        parts = []
+        for r in rows:
+            low = r.low if r.low is not None else (r.value or 0)
+            high = r.high if r.high is not None else (r.value or low)
+            ref = kb.references[r.ref]
+            text = f"{low:g}–{high:g}°" if high != low else f"{low:g}°"
+            parts.append(text)
+            fig.add_trace(
+                go.Bar(
+                    y=[label],
+                    x=[max(high - low, 1.5)],
+                    base=[low],
+                    orientation="h",
+                    marker={"color": "#0072B2" if r.basis != "estimate" else "#999999", "line": {"color": OUTLINE, "width": 1}},
+                    opacity=0.75,
+                    width=0.5,
+                    hovertemplate=f"{label}: {text}<br>{r.position or ''}<br>{ref.short}, {ref.design}<extra></extra>",
+                )
+            )
+        said.append(f"{label.lower()} {' or '.join(parts)}")
+    _layout(fig, style, len(movements), "Degrees", "Normal hip range of motion (one bar per source)")
+    fig.update_layout(barmode="overlay")
+    summary = "Normal hip range of motion: " + "; ".join(said) + "."
+    return Chart(fig, summary)

@@ -1,0 +1,81 @@
+"""Renderers of one condition: header, key figures, provoking movements, sections."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.compare import Citations
+from components.explorer import KEY_FEATURES, key_figure, provoking
+from components.knowledge.loader import KnowledgeBase
+from components.knowledge.models import SECTION_KEYS, SECTION_LABELS
+from components.safety import md_escape
+from components.ui import render
+from components.ui.links import page_link
+
+CATEGORY_BADGES = {
+    "intra_articular": ":blue-badge[inside the joint]",
+    "extra_articular": ":violet-badge[outside the joint]",
+    "spinal": ":green-badge[from the spine]",
+}
+
+
+def header(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
+    """Name, aliases, category, summary and review date."""
+    cond = kb.conditions[cid]
+    st.header(md_escape(cond.name), anchor=False)
+    aliases = ", ".join(md_escape(a) for a in cond.aliases)
+    st.markdown(f"{CATEGORY_BADGES[cond.category]} " + (f":gray[Also called: {aliases}]" if aliases else ""))
+    st.markdown(f"{md_escape(cond.summary)} {render.cite(kb, cond.summary_refs, citations)}")
+    st.caption(f":material/event_available: Content last reviewed {cond.reviewed:%d %B %Y}")
+
+
+def key_figures(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
+    """The headline numbers as metrics, each with its sources beneath."""
+    cols = st.columns(len(KEY_FEATURES))
+    for col, fid in zip(cols, KEY_FEATURES, strict=True):
+        fig = key_figure(kb, cid, fid)
+        with col, st.container(border=True, key=f"explorer_metric_{fid}"):
+            help_text = "; ".join(fig.detail) if fig.detail else "No source in HipLens reports this."
+            st.metric(fig.label, fig.value, help=help_text)
+            if fig.refs:
+                span = f"{fig.sources} source{'s' if fig.sources > 1 else ''}"
+                warn = " :orange[:material/warning: sources differ]" if fig.conflict else ""
+                st.markdown(f":small[{span}: {render.cite(kb, fig.refs, citations)}{warn}]")
+            else:
+                st.markdown(":small[:gray[not reported]]")
+
+
+def provocations(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
+    """Movements and positions that provoke the condition."""
+    items = provoking(kb, cid)
+    if not items:
+        st.markdown(":gray[No provoking movement is reported as common in our sources.]")
+        return
+    lines = []
+    for p in items:
+        tag = " :orange-badge[estimate]" if p.estimate else ""
+        lines.append(f"- **{md_escape(p.label)}**: {md_escape(p.text)} {render.cite(kb, p.refs, citations)}{tag}")
+    st.markdown("\n".join(lines))
+
+
+def confused_with(kb: KnowledgeBase, cid: str) -> None:
+    """Conditions most often confused with this one, each leading to the side-by-side comparison."""
+    cond = kb.conditions[cid]
+    if not cond.confused_with:
+        return
+    for other in cond.confused_with:
+        page_link(
+            "compare",
+            f"{cond.short_name} vs {kb.conditions[other].name}",
+            {"conditions": (cid, other)},
+            icon=":material/compare_arrows:",
+        )
+
+
+def sections(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
+    """All nine sections as tabs."""
+    cond = kb.conditions[cid]
+    tabs = st.tabs([SECTION_LABELS[k].split(":")[0] for k in SECTION_KEYS])
+    for tab, key in zip(tabs, SECTION_KEYS, strict=True):
+        with tab:
+            render.statements(kb, getattr(cond.sections, key), citations)

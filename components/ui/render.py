@@ -1,0 +1,158 @@
+"""Shared renderers: notices, statements with citations, reference lists, tables and charts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote
+
+import streamlit as st
+
+from components.charts import Chart
+from components.compare import Citations, Comparison, cell_text
+from components.knowledge.loader import KnowledgeBase
+from components.knowledge.models import CourseNote, Reference, Statement
+from components.safety import md_escape
+
+EDUCATION_NOTICE = "HipLens is for education, not diagnosis. It does not replace a clinician's assessment."
+VERDICT_BADGES = {
+    "supported": ":green-badge[:material/check: supported]",
+    "partly_supported": ":orange-badge[:material/rule: partly supported]",
+    "conflicts": ":red-badge[:material/compare_arrows: sources differ]",
+    "not_found": ":gray-badge[:material/search_off: no source found]",
+}
+STRENGTH_BADGES = {
+    "meta-analysis": "blue",
+    "systematic-review": "blue",
+    "guideline": "blue",
+    "cohort": "green",
+    "case-series": "orange",
+    "case-report": "orange",
+    "expert-review": "violet",
+    "educational-page": "gray",
+    "course-notes": "gray",
+}
+
+
+def safe_url(url: str) -> str:
+    """A URL safe to put inside a Markdown link target (http(s) only; brackets and spaces encoded)."""
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    return quote(url, safe=":/?&=#%+,;~@!$*'").replace("(", "%28").replace(")", "%29")
+
+
+def education_notice() -> None:
+    """The education-only notice every page carries."""
+    st.caption(f":material/school: {EDUCATION_NOTICE}")
+
+
+def marker(ref: Reference, number: int) -> str:
+    """A citation marker leading to the reference."""
+    link = safe_url(ref.link or "")
+    return f"[\\[{number}\\]]({link})" if link else f"\\[{number}\\]"
+
+
+def cite(kb: KnowledgeBase, refs: Iterable[str], citations: Citations) -> str:
+    """Markdown citation markers for references, numbered in the view."""
+    return "".join(marker(kb.references[r], citations.number(r)) for r in refs)
+
+
+def statement_markdown(kb: KnowledgeBase, st_: Statement, citations: Citations) -> str:
+    """One statement as a Markdown bullet with its citations and caveat."""
+    text = md_escape(st_.text)
+    tag = ""
+    if st_.basis == "estimate":
+        tag = " :orange-badge[estimate]"
+    elif st_.basis == "derived":
+        tag = " :gray-badge[derived by us]"
+    elif st_.basis == "course":
+        tag = " :gray-badge[course notes]"
+    note = f"  \n  :small[:material/info: {md_escape(st_.note)}]" if st_.note else ""
+    return f"- {text} {cite(kb, st_.refs, citations)}{tag}{note}"
+
+
+def statements(kb: KnowledgeBase, items: Sequence[Statement], citations: Citations) -> None:
+    """A list of statements with their citations."""
+    st.markdown("\n".join(statement_markdown(kb, s, citations) for s in items))
+
+
+def reference_entry(ref: Reference, number: int | None = None) -> str:
+    """One reference as Markdown: authors, year, title, journal, identifiers, strength."""
+    head = f"{number}. " if number is not None else "- "
+    parts = [md_escape(ref.authors or "Authors not captured"), f"({ref.year})" if ref.year else "(n.d.)", f"*{md_escape(ref.title)}*"]
+    if ref.journal:
+        parts.append(md_escape(ref.journal))
+    ids = []
+    if ref.doi:
+        ids.append(f"doi:[{md_escape(ref.doi)}]({safe_url('https://doi.org/' + ref.doi)})")
+    if ref.pmid:
+        ids.append(f"PMID [{ref.pmid}]({safe_url('https://pubmed.ncbi.nlm.nih.gov/' + ref.pmid + '/')})")
+    if ref.url and not ref.doi:
+        ids.append(f"[seen at]({safe_url(ref.url)})")
+    colour = STRENGTH_BADGES.get(ref.design, "gray")
+    return f"{head}{' '.join(parts)} {' · '.join(ids)} :{colour}-badge[{ref.design}]"
+
+
+def reference_list(kb: KnowledgeBase, ids: Sequence[str], *, title: str = "References") -> None:
+    """The numbered references of a view."""
+    if not ids:
+        return
+    with st.expander(f"{title} ({len(ids)})", icon=":material/menu_book:", expanded=False):
+        st.markdown("\n".join(reference_entry(kb.references[r], i) for i, r in enumerate(ids, start=1)))
+
+
+def course_notes(kb: KnowledgeBase, notes: Sequence[CourseNote], citations: Citations) -> None:
+    """The course notes' claims beside what the evidence says."""
+    if not notes:
+        return
+    for note in notes:
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(note.topic)}** {VERDICT_BADGES[note.verdict]}")
+            st.markdown(f":material/school: **Course notes:** {md_escape(note.course_says)}")
+            st.markdown(f":material/fact_check: **Evidence:** {md_escape(note.evidence_says)} {cite(kb, note.refs, citations)}")
+
+
+def comparison_markdown(kb: KnowledgeBase, comparison: Comparison, *, rows: int | None = None) -> str:
+    """The comparison as a Markdown table (text in the page, readable in lecture mode)."""
+    names = [md_escape(kb.conditions[c].name) for c in comparison.conditions]
+    lines = ["| Feature | " + " | ".join(names) + " |", "|" + "---|" * (len(names) + 1)]
+    shown = comparison.rows if rows is None else comparison.rows[:rows]
+    for row in shown:
+        label = md_escape(row.feature.label)
+        label = f"**{label}** :material/star:" if row.highlighted else label
+        cells = []
+        for cell in row.cells:
+            if cell.not_reported and not cell.parts:
+                cells.append(":gray[not reported]")
+                continue
+            bits = []
+            for part in cell.parts:
+                text = md_escape(part.text)
+                if part.basis == "not_reported":
+                    text = f":gray[{text}]"
+                elif part.basis == "course":
+                    text = f":gray[*{text}*]"
+                ref = marker(kb.references[part.ref], comparison.number_of(part.ref)) if part.ref else ""
+                bits.append(f"{text} {ref}".strip())
+            joined = "; ".join(bits)
+            if cell.conflict:
+                joined += " :orange[:material/warning: sources differ]"
+            cells.append(joined)
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def comparison_plain(kb: KnowledgeBase, comparison: Comparison) -> list[dict[str, str]]:
+    """The comparison as plain rows (for data grids and tests)."""
+    out = []
+    for row in comparison.rows:
+        rec = {"Feature": row.feature.label}
+        for cid, cell in zip(comparison.conditions, row.cells, strict=True):
+            rec[kb.conditions[cid].name] = cell_text(cell, comparison)
+        out.append(rec)
+    return out
+
+
+def chart(item: Chart, key: str) -> None:
+    """A plotly chart with its one-line text summary beneath it."""
+    st.plotly_chart(item.figure, theme="streamlit", key=key, config={"displaylogo": False, "responsive": True}, width="stretch")
+    st.caption(f":material/description: {md_escape(item.summary)}")

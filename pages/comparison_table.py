@@ -1,0 +1,46 @@
+"""Comparison: any two to eight conditions side by side over any features, every cell cited."""
+
+import streamlit as st
+
+from components.compare import build_comparison, comparison_csv
+from components.ui import render
+from components.ui.kb import get_kb
+from components.ui.links import read_view, write_view
+
+kb = get_kb()
+state = read_view("compare", kb, {"conditions": "compare_conditions", "features": "compare_features"})
+names = {cid: c.name for cid, c in kb.conditions.items()}
+labels = {fid: f.label for fid, f in kb.features.items()}
+st.session_state.setdefault("compare_conditions", list(state.values["conditions"]))
+if not st.session_state.get("compare_features"):
+    st.session_state["compare_features"] = list(kb.features)
+
+st.title("Compare conditions")
+render.education_notice()
+chosen = st.multiselect("Conditions (two to eight)", list(names), format_func=names.get, key="compare_conditions", max_selections=8)
+with st.expander("Features shown", icon=":material/tune:"):
+    features = st.multiselect("Features", list(labels), format_func=labels.get, key="compare_features")
+
+if len(chosen) < 2 or not features:
+    st.info("Choose at least two conditions and one feature to compare.", icon=":material/info:")
+    st.stop()
+
+comparison = build_comparison(kb, chosen, features)
+st.markdown(render.comparison_markdown(kb, comparison))
+st.caption(
+    ":material/star: marks the features that best tell these conditions apart. "
+    ":orange[:material/warning: sources differ] marks cells where sources disagree: every value is kept. "
+    "Bands such as *common* are estimates from the sources' wording."
+)
+st.download_button(
+    "Download the table (CSV)",
+    data=lambda: comparison_csv(kb, comparison),
+    file_name="hiplens-comparison.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/download:",
+    key="compare_download_csv",
+)
+render.reference_list(kb, comparison.citations)
+all_features = list(features) == list(kb.features)
+write_view("compare", {"conditions": tuple(chosen), "features": () if all_features else tuple(features)})

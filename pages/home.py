@@ -1,0 +1,40 @@
+"""Overview: the hip, its mobility, why it matters, and a map of the eight conditions."""
+
+import streamlit as st
+
+from components.charts import rom_chart
+from components.compare import Citations
+from components.ui import render
+from components.ui.kb import get_kb
+from components.ui.links import read_view, write_view
+from components.ui.overview import condition_map
+from components.ui.style import chart_style
+
+kb = get_kb()
+read_view("overview", kb)
+citations = Citations()
+ov = kb.overview
+
+st.title("The hip and buttock, taught from the evidence")
+render.education_notice()
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.subheader(":material/360: Mobility")
+    render.statements(kb, ov.mobility, citations)
+    st.subheader(":material/directions_walk: The lower limb")
+    render.statements(kb, ov.lower_limb, citations)
+    st.subheader(":material/accessibility_new: The trunk")
+    render.statements(kb, ov.trunk, citations)
+with right:
+    render.chart(rom_chart(kb, chart_style()), key="overview_rom")
+
+st.subheader(":material/map: Map of the conditions")
+render.statements(kb, ov.common_conditions, citations)
+condition_map(kb)
+
+if ov.course_notes:
+    st.subheader(":material/school: The course notes beside the evidence")
+    render.course_notes(kb, ov.course_notes, citations)
+render.reference_list(kb, citations.order)
+st.caption(f"Content reviewed {ov.reviewed:%d %B %Y}.")
+write_view("overview", {})
