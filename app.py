@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.ui.frame import render_frame
 
-st.set_page_config(page_title="HipLens", page_icon=":material/accessibility_new:", layout="wide")
+st.set_page_config(page_title="HipLens", page_icon="static/hiplens-icon.png", layout="wide")
 
 pages = {
     "Learn": [

@@ -29,12 +29,16 @@ class KeyFigure:
 
 
 def key_figure(kb: KnowledgeBase, condition: str, feature: str) -> KeyFigure:
-    """The span of a numeric feature across its evidence rows ('not reported' when none)."""
+    """The span of a numeric feature's point estimates across sources ('not reported' when none).
+
+    A row with a value (a mean or a proportion) counts as that value; a row with only a range
+    counts as its range.
+    """
     fdef = kb.features[feature]
     rows = [r for r in kb.values_for(condition, feature) if r.basis not in ("not_reported", "course") and r.numbers]
     if not rows:
         return KeyFigure(feature, fdef.label, "not reported", (), 0, False, ())
-    spans = [interval(r) for r in rows]
+    spans = [(r.value, r.value) if r.value is not None else interval(r) for r in rows]
     lo = min(s[0] for s in spans if s)
     hi = max(s[1] for s in spans if s)
     unit = "%" if fdef.unit == "%" else (" y" if fdef.unit == "years" else "")

@@ -374,12 +374,17 @@ class Finding(Frozen):
         raise KeyError(condition)
 
 
-def _lr_interval(p_true: float, p_false: float) -> tuple[float, float]:
-    """Range of a/b when a and b are each known only to their printed rounding."""
-    a_lo, a_hi = _rounding_bounds(p_true)
-    b_lo, b_hi = _rounding_bounds(p_false)
-    lo = a_lo / b_hi if b_hi > 0 else math.inf
-    hi = a_hi / b_lo if b_lo > 0 else math.inf
+def _lr_bounds(sens: float, spec: float, positive: bool) -> tuple[float, float]:
+    """Range of LR+ (or LR-) when sensitivity and specificity are known only to their printed rounding."""
+    s_lo, s_hi = _rounding_bounds(sens)
+    p_lo, p_hi = _rounding_bounds(spec)
+    s_hi, p_hi = min(s_hi, 1.0), min(p_hi, 1.0)
+    if positive:  # sens / (1 - spec)
+        lo = s_lo / (1 - p_lo) if p_lo < 1 else math.inf
+        hi = s_hi / (1 - p_hi) if p_hi < 1 else math.inf
+    else:  # (1 - sens) / spec
+        lo = (1 - s_hi) / p_hi if p_hi > 0 else math.inf
+        hi = (1 - s_lo) / p_lo if p_lo > 0 else math.inf
     return lo, hi
 
 
@@ -435,11 +440,10 @@ class DiagnosticTest(Frozen):
         if self.lr_basis == "pooled_separately" or self.sensitivity is None or self.specificity is None:
             return self
         sens, spec = self.sensitivity, self.specificity
-        checks = (("lr_pos", self.lr_pos, sens, 1 - spec), ("lr_neg", self.lr_neg, 1 - sens, spec))
-        for name, published, num, den in checks:
+        for name, published in (("lr_pos", self.lr_pos), ("lr_neg", self.lr_neg)):
             if published is None:
                 continue
-            lo, hi = _lr_interval(num, den) if name == "lr_neg" else _lr_interval(sens, 1 - spec)
+            lo, hi = _lr_bounds(sens, spec, positive=name == "lr_pos")
             p_lo, p_hi = _rounding_bounds(published)
             if p_hi < lo or p_lo > hi:
                 raise ValueError(

@@ -83,7 +83,7 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "unknown reference id",
-        lambda d: replace_in(d / "conditions" / "ifi.yaml", "summary_refs:\n- ", "summary_refs:\n- no_such_reference_2099\n- "),
+        lambda d: edit_yaml(d / "conditions" / "ifi.yaml", lambda c: {**c, "summary_refs": ["no_such_reference_2099", *c["summary_refs"]]}),
         "conditions/ifi.yaml: id=ifi: summary_refs: unknown reference id 'no_such_reference_2099'",
     ),
     (
@@ -151,8 +151,8 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "likelihood ratio that disagrees with sensitivity and specificity",
-        lambda d: replace_in(d / "tests.csv", "0.52,0.9,5.22,", "0.52,0.9,9.5,"),
-        "lr_pos 9.5 disagrees with sensitivity 0.52 and specificity 0.9",
+        lambda d: replace_in(d / "tests.csv", "0.52,0.9,5.22,", "0.52,0.9,30.5,"),
+        "lr_pos 30.5 disagrees with sensitivity 0.52 and specificity 0.9",
     ),
     (
         "sensitivity out of range",
