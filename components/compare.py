@@ -49,7 +49,7 @@ def format_value(fv: FeatureValue, fdef: FeatureDef) -> str:
     if fv.basis == "not_reported":
         return NOT_REPORTED
     parts = []
-    if fv.numbers:
+    if fv.numbers and not (fv.text and fv.basis == "course"):
         parts.append(format_number(fv, fv.unit or fdef.unit))
     if fv.text:
         parts.append(BAND_LABELS.get(fv.text, fv.text) if fdef.kind == "frequency" else fv.text)
@@ -59,7 +59,7 @@ def format_value(fv: FeatureValue, fdef: FeatureDef) -> str:
     elif fv.basis == "derived":
         text += " (derived)"
     elif fv.basis == "course":
-        text = f"course notes: {text}"
+        text = f"course notes: {text.removeprefix('course notes: ')}"
     return text
 
 
@@ -110,6 +110,9 @@ class Cell:
     conflict: bool
     not_reported: bool
     estimate: bool
+    summary: str = NOT_REPORTED
+    refs: tuple[str, ...] = ()
+    course: str | None = None
 
     @property
     def evidence_parts(self) -> tuple[CellPart, ...]:
@@ -152,12 +155,41 @@ class Comparison:
         """Citation number of a reference in this table."""
         return self.citations.index(ref) + 1
 
+    def number_of_course(self, cell: Cell) -> int:
+        """Citation number of the course notes' claim in a cell."""
+        refs = [p.ref for p in cell.parts if p.basis == "course" and p.ref]
+        return self.number_of(refs[0]) if refs else 0
+
+
+def summarise(rows: Sequence[FeatureValue], fdef: FeatureDef) -> str:
+    """One short text for a cell: the span of point estimates, or the distinct texts."""
+    if not rows:
+        return NOT_REPORTED
+    if fdef.kind in ("proportion", "age", "ratio") and fdef.summary == "span":
+        numeric = [r for r in rows if r.numbers]
+        if numeric:
+            points = [(r.value, r.value) if r.value is not None else interval(r) for r in numeric]
+            lo = min(p[0] for p in points if p)
+            hi = max(p[1] for p in points if p)
+            if len(numeric) == 1:
+                text = format_number(numeric[0], numeric[0].unit or fdef.unit)
+            else:
+                unit = numeric[0].unit or fdef.unit
+                suffix = {"%": "%", "years": " y"}.get(unit or "", f" {unit}" if unit else "")
+                text = f"{_num(lo)}{suffix}" if lo == hi else f"{_num(lo)}–{_num(hi)}{suffix}"
+            if any(r.basis == "estimate" for r in numeric):
+                text += " (estimate)"
+            return text
+    texts = list(dict.fromkeys(format_value(r, fdef).replace(" (derived)", "") for r in rows))
+    return "; ".join(texts)
+
 
 def _cell(kb: KnowledgeBase, condition: str, fdef: FeatureDef) -> Cell:
     rows = kb.values_for(condition, fdef.id)
     reported = [r for r in rows if r.basis != "not_reported"]
     parts = tuple(CellPart(format_value(r, fdef), r.ref, r.basis, r.note, r.population) for r in (reported or rows))
     evidence = [r for r in reported if r.basis != "course"]
+    course = [r for r in reported if r.basis == "course"]
     distinct = {format_value(r, fdef).replace(" (derived)", "") for r in evidence}
     return Cell(
         condition=condition,
@@ -166,11 +198,18 @@ def _cell(kb: KnowledgeBase, condition: str, fdef: FeatureDef) -> Cell:
         conflict=len(distinct) > 1,
         not_reported=not evidence,
         estimate=any(r.basis == "estimate" for r in evidence),
+        summary=summarise(evidence, fdef),
+        refs=tuple(dict.fromkeys(r.ref for r in evidence if r.ref)),
+        course="; ".join(format_value(r, fdef) for r in course) or None,
     )
 
 
 def discrimination(kb: KnowledgeBase, fdef: FeatureDef, conditions: Sequence[str]) -> float | None:
-    """How well a feature tells the conditions apart (0-1), or None when it cannot be judged."""
+    """How well a feature tells the conditions apart (0-1), or None when it cannot be judged.
+
+    The spread of the conditions' levels (band probabilities, or midpoints on the feature's scale),
+    scaled down by the share of conditions for which any source reports the feature.
+    """
     if fdef.kind in ("categorical", "text"):
         return None
     levels = []
@@ -182,7 +221,8 @@ def discrimination(kb: KnowledgeBase, fdef: FeatureDef, conditions: Sequence[str
         return None
     spread = max(levels) - min(levels)
     scale = 1.0 if fdef.kind == "frequency" else NUMERIC_SCALES.get(fdef.kind, 100.0)
-    return min(1.0, spread / scale)
+    coverage = len(levels) / len(conditions)
+    return min(1.0, spread / scale) * coverage
 
 
 def build_comparison(kb: KnowledgeBase, conditions: Sequence[str], features: Sequence[str] | None = None) -> Comparison:
@@ -207,17 +247,36 @@ def build_comparison(kb: KnowledgeBase, conditions: Sequence[str], features: Seq
 
 
 def cell_text(cell: Cell, comparison: Comparison) -> str:
-    """Plain text of a cell with citation numbers, e.g. '86.4% [1]; 91% [2]'."""
-    if not cell.parts:
-        return NOT_REPORTED
-    texts = []
-    for part in cell.parts:
-        marker = f" [{comparison.number_of(part.ref)}]" if part.ref else ""
-        texts.append(f"{part.text}{marker}")
-    text = "; ".join(texts)
+    """Plain text of a cell with citation numbers, e.g. '81–100% [1][2] (sources differ)'."""
+    markers = "".join(f"[{comparison.number_of(r)}]" for r in cell.refs)
+    text = f"{cell.summary} {markers}".strip()
     if cell.conflict:
         text += " (sources differ)"
+    if cell.course:
+        text += f"; {cell.course} [{comparison.number_of_course(cell)}]"
     return text
+
+
+def detail_rows(kb: KnowledgeBase, comparison: Comparison) -> list[dict[str, object]]:
+    """Every value behind the table, one row per source: what a clinician checks."""
+    out: list[dict[str, object]] = []
+    for row in comparison.rows:
+        for cid, cell in zip(comparison.conditions, row.cells, strict=True):
+            for part in cell.parts:
+                ref = kb.references[part.ref] if part.ref else None
+                out.append(
+                    {
+                        "Condition": kb.conditions[cid].short_name,
+                        "Feature": row.feature.label,
+                        "Value": part.text,
+                        "Basis": part.basis.replace("_", " "),
+                        "Citation": f"[{comparison.number_of(part.ref)}] {ref.short}" if ref and part.ref else "",
+                        "Design": ref.design if ref else "",
+                        "Population": part.population or "",
+                        "Note": part.note or "",
+                    }
+                )
+    return out
 
 
 def reference_line(ref: Reference) -> str:

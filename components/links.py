@@ -105,7 +105,7 @@ PAGES: Mapping[str, PageSpec] = {
     "sources": PageSpec(
         "sources",
         "sources",
-        "Sources",
+        "Sources and data",
         (ParamSpec("conditions", "ids", "conditions", default=(), help="filter: references used for these conditions"),),
     ),
 }

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from components.compare import build_comparison, comparison_csv
+from components.compare import build_comparison, comparison_csv, detail_rows
 from components.ui import render
 from components.ui.kb import get_kb
 from components.ui.links import read_view, write_view
 
 kb = get_kb()
 state = read_view("compare", kb, {"conditions": "compare_conditions", "features": "compare_features"})
-names = {cid: c.name for cid, c in kb.conditions.items()}
+names = {cid: c.short_name for cid, c in kb.conditions.items()}
 labels = {fid: f.label for fid, f in kb.features.items()}
 st.session_state.setdefault("compare_conditions", list(state.values["conditions"]))
 if not st.session_state.get("compare_features"):
@@ -17,7 +17,8 @@ if not st.session_state.get("compare_features"):
 
 st.title("Compare conditions")
 render.education_notice()
-chosen = st.multiselect("Conditions (two to eight)", list(names), format_func=names.get, key="compare_conditions", max_selections=8)
+chosen = st.pills("Conditions (two to eight)", list(names), format_func=names.get, selection_mode="multi", key="compare_conditions")
+render.abbreviations(kb)
 with st.expander("Features shown", icon=":material/tune:"):
     features = st.multiselect("Features", list(labels), format_func=labels.get, key="compare_features")
 
@@ -41,6 +42,8 @@ st.download_button(
     icon=":material/download:",
     key="compare_download_csv",
 )
+with st.expander("Every value with its source", icon=":material/fact_check:"):
+    st.dataframe(detail_rows(kb, comparison), hide_index=True, width="stretch", key="compare_details")
 render.reference_list(kb, comparison.citations)
 all_features = list(features) == list(kb.features)
 write_view("compare", {"conditions": tuple(chosen), "features": () if all_features else tuple(features)})

@@ -10,13 +10,14 @@ from components.ui.style import chart_style
 
 kb = get_kb()
 state = read_view("charts", kb, {"conditions": "charts_conditions"})
-names = {cid: c.name for cid, c in kb.conditions.items()}
+names = {cid: c.short_name for cid, c in kb.conditions.items()}
 if not st.session_state.get("charts_conditions"):
     st.session_state["charts_conditions"] = list(state.values["conditions"] or names)
 
 st.title("Charts")
 render.education_notice()
-chosen = st.multiselect("Conditions", list(names), format_func=names.get, key="charts_conditions")
+chosen = st.pills("Conditions", list(names), format_func=names.get, selection_mode="multi", key="charts_conditions")
+render.abbreviations(kb)
 if not chosen:
     st.info("Choose at least one condition to chart.", icon=":material/info:")
     st.stop()

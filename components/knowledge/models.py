@@ -255,6 +255,7 @@ class FeatureDef(Frozen):
     unit: str | None = None
     description: Text
     chart: bool = False
+    summary: Literal["span", "list"] = "span"
 
 
 class FeatureValue(Frozen):

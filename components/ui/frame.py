@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.links import LECTURE, parse_param
 from components.ui.links import LECTURE_KEY
+from components.ui.nav import sidebar_nav
 from components.ui.render import EDUCATION_NOTICE
 
 _SEEN = "_lecture_param_seen"
@@ -29,5 +30,7 @@ def render_frame() -> None:
     with st.sidebar:
         st.markdown("### :material/accessibility_new: HipLens")
         st.caption("Hip and buttock pain, every number cited.")
+        sidebar_nav()
+        st.divider()
         st.toggle("Lecture mode", key=LECTURE_KEY, help="Large type for projectors; kept in every link.")
         st.info(EDUCATION_NOTICE, icon=":material/school:")

@@ -121,22 +121,17 @@ def comparison_markdown(kb: KnowledgeBase, comparison: Comparison, *, rows: int 
         label = f"**{label}** :material/star:" if row.highlighted else label
         cells = []
         for cell in row.cells:
-            if cell.not_reported and not cell.parts:
-                cells.append(":gray[not reported]")
-                continue
-            bits = []
-            for part in cell.parts:
-                text = md_escape(part.text)
-                if part.basis == "not_reported":
-                    text = f":gray[{text}]"
-                elif part.basis == "course":
-                    text = f":gray[*{text}*]"
-                ref = marker(kb.references[part.ref], comparison.number_of(part.ref)) if part.ref else ""
-                bits.append(f"{text} {ref}".strip())
-            joined = "; ".join(bits)
-            if cell.conflict:
-                joined += " :orange[:material/warning: sources differ]"
-            cells.append(joined)
+            if cell.not_reported:
+                text = ":gray[not reported]"
+            else:
+                markers = "".join(marker(kb.references[r], comparison.number_of(r)) for r in cell.refs)
+                text = f"{md_escape(cell.summary)} {markers}".strip()
+                if cell.conflict:
+                    text += " :orange[:material/warning: sources differ]"
+            if cell.course:
+                course_ref = next(p.ref for p in cell.parts if p.basis == "course" and p.ref)
+                text += f" · :violet[*{md_escape(cell.course)}*] {marker(kb.references[course_ref], comparison.number_of(course_ref))}"
+            cells.append(text)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -156,3 +151,9 @@ def chart(item: Chart, key: str) -> None:
     """A plotly chart with its one-line text summary beneath it."""
     st.plotly_chart(item.figure, theme="streamlit", key=key, config={"displaylogo": False, "responsive": True}, width="stretch")
     st.caption(f":material/description: {md_escape(item.summary)}")
+
+
+def abbreviations(kb: KnowledgeBase) -> None:
+    """A caption spelling out the short names used on pills and axes."""
+    items = [f"**{md_escape(c.short_name)}** {md_escape(c.name)}" for c in kb.conditions.values() if c.short_name != c.name]
+    st.caption(" · ".join(items))

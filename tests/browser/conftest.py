@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from tests.browser.server import CHROMIUM_ARGS, ROOT, Server, chromium_path, sta
 
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+BASE_PATH_PROBE = re.compile(r"^https?://[^/]+/[^_][^?]*/_stcore/(health|host-config)$")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -53,8 +55,14 @@ class ConsoleLog:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
     def _on_console(self, msg: ConsoleMessage) -> None:
-        if msg.type == "error":
-            self.errors.append(f"console: {msg.text}")
+        if msg.type != "error":
+            return
+        url = (msg.location or {}).get("url", "")
+        if BASE_PATH_PROBE.search(url) and "404" in msg.text:
+            # Streamlit's frontend looks for its server under the page's own path first
+            # (/compare/_stcore/health, /compare/_stcore/host-config) before trying the root.
+            return
+        self.errors.append(f"console: {msg.text} ({url})")
 
 
 @pytest.fixture
@@ -69,9 +77,19 @@ def desktop(browser: Browser) -> Iterator[tuple[Page, ConsoleLog]]:
         context.close()
 
 
-def shot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    """Save a screenshot under artifacts/screenshots."""
+def shot(page: Page, name: str, *, full_page: bool = True, max_height: int = 7000) -> Path:
+    """Save a screenshot under artifacts/screenshots; full_page grows the window to the app's height."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    size = page.viewport_size
+    if full_page and size:
+        height = page.evaluate(
+            "() => { const m = document.querySelector('[data-testid=stMain]');"
+            " return m ? m.scrollHeight : document.documentElement.scrollHeight; }"
+        )
+        page.set_viewport_size({"width": size["width"], "height": min(max(int(height), size["height"]), max_height)})
+        page.wait_for_timeout(400)
+    page.screenshot(path=str(path), full_page=False)
+    if full_page and size:
+        page.set_viewport_size(size)
     return path

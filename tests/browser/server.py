@@ -68,7 +68,7 @@ class Server:
 
 
 def start_server(
-    script: Path | str = ROOT / "app.py",
+    script: Path | str = ROOT / "serve.py",
     *,
     log_dir: Path,
     env: Mapping[str, str] | None = None,
@@ -76,30 +76,21 @@ def start_server(
     cwd: Path = ROOT,
     timeout: float = 60,
 ) -> Server:
-    """Start `streamlit run` on a free port and wait until /_stcore/health answers ok."""
+    """Start the app (serve.py, the README's command; or `streamlit run SCRIPT`) on a free port; wait for health."""
     port = free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"streamlit-{port}.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        "--global.developmentMode",
-        "false",
-        *extra_args,
-    ]
+    plain = [sys.executable, "-m", "streamlit", "run", str(script)]
+    launcher = [sys.executable, str(script)] if Path(script).name == "serve.py" else plain
+    options = {
+        "server.headless": "true",
+        "server.port": str(port),
+        "server.address": "127.0.0.1",
+        "browser.gatherUsageStats": "false",
+        "server.fileWatcherType": "none",
+        "global.developmentMode": "false",
+    }
+    cmd = [*launcher, *(arg for key, value in options.items() for arg in (f"--{key}", value)), *extra_args]
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     handle = log.open("wb")
     proc = subprocess.Popen(cmd, cwd=str(cwd), stdout=handle, stderr=subprocess.STDOUT, env=full_env)

@@ -16,7 +16,7 @@ def test_deep_link_first_request_of_fresh_server(browser: Browser) -> None:
     try:
         page.goto(f"{server.url}/compare?conditions=fai&conditions=hip_oa", wait_until="domcontentloaded")
         wait_for_app(page)
-        expect(page.get_by_test_id("stSidebarNav")).to_be_attached()
+        expect(page.get_by_test_id("stSidebar").get_by_role("link", name="Overview")).to_be_attached()
         header = page.locator("[data-testid='stMarkdownContainer'] table thead").first.inner_text()
         assert "Femoroacetabular impingement" in header
         assert "Ischiofemoral" not in header
