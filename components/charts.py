@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
 from components.compare import BAND_LABELS, format_value, interval, numeric_level
 from components.knowledge.loader import KnowledgeBase
+from components.knowledge.models import DiagnosticTest
 from components.palette import COURSE_COLOUR, OUTLINE, SEQUENTIAL, colour_for
+
+if TYPE_CHECKING:
+    from components.diagnosis import Ranked
 
 REGION_LABELS = {
     "buttock": "Buttock",
@@ -301,4 +307,156 @@ def rom_chart(kb: KnowledgeBase, style: ChartStyle = NORMAL) -> Chart:
     _layout(fig, style, len(movements), "Degrees", "Normal hip range of motion (one bar per source)")
     fig.update_layout(barmode="overlay")
     summary = "Normal hip range of motion: " + "; ".join(said) + "."
+    return Chart(fig, summary)
+
+
+def differential_chart(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle = NORMAL) -> Chart:
+    """Horizontal bars of post-test probability, with the pre-test probability marked on each."""
+    names = [kb.conditions[r.condition].short_name for r in ranked]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=[r.probability * 100 for r in ranked],
+            orientation="h",
+            marker={"color": [colour_for(r.condition) for r in ranked], "line": {"color": OUTLINE, "width": 1}},
+            text=[f"{r.probability * 100:.0f}%" for r in ranked],
+            textposition="outside",
+            textfont={"size": style.font_size},
+            customdata=[[kb.conditions[r.condition].name, r.pretest * 100] for r in ranked],
+            hovertemplate="%{customdata[0]}<br>post-test %{x:.1f}%<br>pre-test %{customdata[1]:.1f}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=names,
+            x=[r.pretest * 100 for r in ranked],
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": style.marker_size + 8, "line": {"width": style.line_width, "color": OUTLINE}},
+            hovertemplate="pre-test %{x:.1f}%<extra></extra>",
+        )
+    )
+    _layout(fig, style, len(ranked), "Probability (%) · tick: pre-test", "Ranked differential")
+    fig.update_xaxes(range=[0, 110])
+    top = ranked[0]
+    summary = (
+        f"Most probable: {kb.conditions[top.condition].name} {top.probability * 100:.0f}% (pre-test {top.pretest * 100:.0f}%); "
+        + "; ".join(f"{kb.conditions[r.condition].short_name} {r.probability * 100:.0f}%" for r in ranked[1:4])
+        + "."
+    )
+    return Chart(fig, summary)
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def fagan_chart(pretest: float, lr: float, post: float, *, label: str, style: ChartStyle = NORMAL) -> Chart:
+    """A Fagan nomogram: pre-test probability, likelihood ratio and post-test probability on one line."""
+    prob_ticks = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999]
+    lr_ticks = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+    fig = go.Figure()
+    for x, ys, texts in (
+        (0, [-_logit(p) for p in prob_ticks], [f"{p * 100:g}" for p in prob_ticks]),
+        (1, [math.log(v) / 2 for v in lr_ticks], [f"{v:g}" for v in lr_ticks]),
+        (2, [_logit(p) for p in prob_ticks], [f"{p * 100:g}" for p in prob_ticks]),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[x] * len(ys),
+                y=ys,
+                mode="markers+text",
+                text=texts,
+                textposition="middle left" if x < 2 else "middle right",
+                marker={"symbol": "line-ew", "size": 10, "line": {"width": 1.5, "color": "#666666"}},
+                textfont={"size": max(10, style.font_size - 4)},
+                hoverinfo="skip",
+            )
+        )
+        fig.add_shape(type="line", x0=x, x1=x, y0=min(ys), y1=max(ys), line={"color": "#666666", "width": 1.5})
+    a, c = -_logit(pretest), _logit(post)
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1, 2],
+            y=[a, (a + c) / 2, c],
+            mode="lines+markers",
+            line={"color": "#D55E00", "width": style.line_width + 1},
+            marker={"size": style.marker_size, "color": "#D55E00"},
+            hovertemplate=[f"pre-test {pretest * 100:.1f}%", f"LR {lr:.2f}", f"post-test {post * 100:.1f}%"],
+            name="",
+        )
+    )
+    fig.update_layout(
+        title={"text": label, "font": {"size": style.font_size + 2}},
+        height=max(420, style.height(8)),
+        showlegend=False,
+        font={"size": style.font_size},
+        margin={"l": 20, "r": 20, "t": 60 + style.font_size, "b": 30},
+    )
+    fig.update_xaxes(
+        tickvals=[0, 1, 2],
+        ticktext=["Pre-test %", "Likelihood ratio", "Post-test %"],
+        range=[-0.6, 2.6],
+        showgrid=False,
+        zeroline=False,
+        side="top",
+        tickfont={"size": style.font_size},
+    )
+    fig.update_yaxes(visible=False)
+    summary = (
+        f"Fagan nomogram: pre-test {pretest * 100:.0f}% with a likelihood ratio of {lr:.2f} "
+        f"gives a post-test probability of {post * 100:.0f}%."
+    )
+    return Chart(fig, summary)
+
+
+def forest_chart(kb: KnowledgeBase, tests: Sequence[DiagnosticTest], style: ChartStyle = NORMAL) -> Chart:
+    """LR+ and LR- of each test on a log axis, confidence intervals where reported."""
+    from components.diagnosis import DiagnosisInputError, test_lr
+
+    fig = go.Figure()
+    labels = []
+    said = []
+    for t in tests:
+        label = f"{t.name[:48]} ({kb.conditions[t.condition].short_name})"
+        labels.append(label)
+        for positive, symbol, colour in ((True, "triangle-up", "#0072B2"), (False, "triangle-down", "#D55E00")):
+            try:
+                lr = test_lr(t, positive=positive)
+            except DiagnosisInputError:
+                continue
+            low = t.lr_pos_low if positive else t.lr_neg_low
+            high = t.lr_pos_high if positive else t.lr_neg_high
+            error = {}
+            if low is not None and high is not None:
+                error = {
+                    "error_x": {
+                        "type": "data",
+                        "symmetric": False,
+                        "array": [high - lr],
+                        "arrayminus": [lr - low],
+                        "thickness": style.line_width,
+                        "color": colour,
+                    }
+                }
+            published = (t.lr_pos if positive else t.lr_neg) is not None
+            ref = kb.references[t.ref]
+            fig.add_trace(
+                go.Scatter(
+                    x=[lr],
+                    y=[label],
+                    mode="markers",
+                    marker={"symbol": symbol, "size": style.marker_size, "color": colour, "line": {"width": 1, "color": OUTLINE}},
+                    hovertemplate=(
+                        f"{t.name}<br>{'LR+' if positive else 'LR−'} {lr:.2f}"
+                        f"{'' if published else ' (from sensitivity and specificity)'}<br>{ref.short}, {ref.design}<extra></extra>"
+                    ),
+                    **error,
+                )
+            )
+        said.append(label)
+    fig.add_vline(x=1, line={"color": "#777777", "dash": "dot"})
+    _layout(fig, style, len(tests), "Likelihood ratio (log scale): ▲ LR+ (positive result), ▼ LR− (negative result)", "Likelihood ratios")
+    fig.update_xaxes(type="log")
+    summary = f"Likelihood ratios of {len(tests)} test rows; values far from 1 move the probability most (LR+ above 5 or LR− below 0.2)."
     return Chart(fig, summary)

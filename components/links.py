@@ -102,6 +102,36 @@ PAGES: Mapping[str, PageSpec] = {
             ParamSpec("test", "id", "tests", default=None, help="a test shown in detail"),
         ),
     ),
+    "cases": PageSpec(
+        "cases",
+        "cases",
+        "Teaching cases",
+        (
+            ParamSpec("case", "id", "cases", default=None, help="the case (its id does not reveal the diagnosis)"),
+            ParamSpec("step", "int", default=0, minimum=0, maximum=3, help="stages disclosed: 0 history ... 3 answer"),
+        ),
+    ),
+    "quiz": PageSpec(
+        "quiz",
+        "quiz",
+        "Self-test",
+        (ParamSpec("seed", "int", default=None, minimum=0, maximum=2**31 - 1, help="replays the same set of questions"),),
+    ),
+    "flashcards": PageSpec(
+        "flashcards",
+        "flashcards",
+        "Flashcards",
+        (
+            ParamSpec("deck", "choice", default="tests", choices=("tests", "anatomy"), help="special tests or anatomy terms"),
+            ParamSpec("card", "int", default=0, minimum=0, maximum=999, help="card number in the deck"),
+        ),
+    ),
+    "glossary": PageSpec(
+        "glossary",
+        "glossary",
+        "Glossary",
+        (ParamSpec("term", "id", "glossary", default=None, help="a term shown first"),),
+    ),
     "sources": PageSpec(
         "sources",
         "sources",

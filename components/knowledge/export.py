@@ -21,6 +21,7 @@ from components.knowledge.models import (
     FeatureDef,
     FeatureValue,
     Finding,
+    GlossaryTerm,
     Overview,
     Reference,
     Settings,
@@ -42,6 +43,7 @@ class Export(BaseModel):
     tests: list[DiagnosticTest]
     excluded_tests: list[ExcludedTest]
     cases: list[Case]
+    glossary: list[GlossaryTerm]
     references: list[Reference]
     settings: Settings
 
@@ -58,6 +60,7 @@ def build_export(kb: KnowledgeBase) -> Export:
         tests=list(kb.tests.values()),
         excluded_tests=list(kb.excluded_tests),
         cases=list(kb.cases.values()),
+        glossary=list(kb.glossary.values()),
         references=list(kb.references.values()),
         settings=kb.settings,
     )
@@ -156,6 +159,7 @@ def export_tables(kb: KnowledgeBase) -> dict[str, str]:
         [{**c, "findings": _join(f"{k}={'present' if v else 'absent'}" for k, v in c["findings"].items())} for c in data["cases"]],
         ["id", "title", "age", "sex", "final_diagnosis", "findings", "giveaway", "references", "source_locator"],
     )
+    tables["glossary.csv"] = table_csv(data["glossary"], list(GlossaryTerm.model_fields))
     tables["references.csv"] = table_csv(data["references"], list(Reference.model_fields))
     return tables
 

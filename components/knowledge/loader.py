@@ -24,6 +24,7 @@ from components.knowledge.models import (
     FeatureDef,
     FeatureValue,
     Finding,
+    GlossaryTerm,
     Overview,
     Reference,
     Settings,
@@ -113,6 +114,7 @@ class KnowledgeBase:
     settings: Settings
     cases: Mapping[str, Case]
     evidence: Mapping[str, EvidenceFact] = field(repr=False)
+    glossary: Mapping[str, GlossaryTerm] = field(default_factory=dict)
 
     def values_for(self, condition: str, feature: str) -> tuple[FeatureValue, ...]:
         """All rows for one (condition, feature): several rows mean sources differ."""
@@ -527,6 +529,38 @@ def _load(root: Path) -> tuple[KnowledgeBase | None, list[ContentError]]:
             chk.refs(c.references, "cases.yaml", loc, "references")
             cases[c.id] = c
 
+    # Settings presets
+    if settings is not None:
+        seen_presets: set[str] = set()
+        for preset in settings.presets:
+            loc = f"presets.{preset.id}"
+            if preset.id in seen_presets:
+                errors.append(ContentError("settings.yaml", loc, "id", f"duplicate id '{preset.id}'"))
+            seen_presets.add(preset.id)
+            got = [p.condition for p in preset.pretest]
+            for cid in got:
+                if cid not in CONDITION_IDS:
+                    errors.append(ContentError("settings.yaml", loc, f"pretest.{cid}", f"unknown condition id '{cid}'"))
+            for cid in CONDITION_IDS:
+                if cid not in got:
+                    errors.append(
+                        ContentError("settings.yaml", loc, f"pretest.{cid}", "pre-test probability for this condition is missing")
+                    )
+            for share in preset.pretest:
+                chk.refs(share.refs, "settings.yaml", loc, f"pretest.{share.condition}.refs")
+
+    # Glossary (optional file)
+    glossary: dict[str, GlossaryTerm] = {}
+    if (root / "glossary.yaml").exists():
+        terms = _load_list(root / "glossary.yaml", root, GlossaryTerm, errors)
+        _unique(((t.id, f"id={t.id}") for t in terms), "glossary.yaml", errors)
+        for t in terms:
+            chk.refs(t.refs, "glossary.yaml", f"id={t.id}", "refs")
+            for cid in t.conditions:
+                if cid not in CONDITION_IDS:
+                    errors.append(ContentError("glossary.yaml", f"id={t.id}", "conditions", f"unknown condition id '{cid}'"))
+            glossary[t.id] = t
+
     if errors or settings is None or overview is None:
         return None, errors
     kb = KnowledgeBase(
@@ -541,5 +575,6 @@ def _load(root: Path) -> tuple[KnowledgeBase | None, list[ContentError]]:
         settings=settings,
         cases=MappingProxyType(cases),
         evidence=MappingProxyType(evidence),
+        glossary=MappingProxyType(dict(sorted(glossary.items(), key=lambda kv: kv[1].term.lower()))),
     )
     return kb, []

@@ -462,11 +462,48 @@ class ExcludedTest(Frozen):
     reason: Text
 
 
+class PretestShare(Frozen):
+    """A condition's share of the pre-test probability in a setting."""
+
+    condition: Id
+    value: OpenProbability
+    refs: tuple[Id, ...] = Field(min_length=1)
+    basis: Basis = "estimate"
+    note: str | None = None
+
+
+class Preset(Frozen):
+    """A clinical setting with default pre-test probabilities for the eight conditions."""
+
+    id: Id
+    label: Text
+    description: Text
+    pretest: tuple[PretestShare, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("pretest", mode="before")
+    @classmethod
+    def _mapping_to_rows(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return [{"condition": k, **v} if isinstance(v, Mapping) else {"condition": k, "value": v} for k, v in value.items()]
+        return value
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Preset:
+        total = sum(p.value for p in self.pretest)
+        if not math.isclose(total, 1.0, abs_tol=0.011):
+            raise ValueError(f"pre-test probabilities must sum to 1 (they sum to {total:.3f})")
+        return self
+
+
 class Settings(Frozen):
     """Numbers the app uses that are content, not code."""
 
     frequency_bands: Mapping[Band, OpenProbability]
     band_basis: Text
+    age_sd_years: Annotated[float, Field(gt=0, le=60)] | None = None
+    age_basis: str | None = None
+    presets: tuple[Preset, ...] = ()
 
     @model_validator(mode="after")
     def _all_bands(self) -> Settings:
@@ -536,3 +573,15 @@ class Case(Frozen):
             out.update({f: True for f in stage.present})
             out.update({f: False for f in stage.absent})
         return out
+
+
+class GlossaryTerm(Frozen):
+    """A term the app uses, with a short definition and its source."""
+
+    id: Id
+    term: Text
+    definition: Text
+    refs: tuple[Id, ...] = Field(min_length=1)
+    aliases: tuple[Text, ...] = ()
+    kind: Literal["anatomy", "clinical", "test", "statistics", "imaging"] = "clinical"
+    conditions: tuple[Id, ...] = ()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -18,6 +18,9 @@ PAGE_FILES: Mapping[str, str] = {
     "differential": "pages/differential_builder.py",
     "tests": "pages/special_tests.py",
     "cases": "pages/practice_cases.py",
+    "quiz": "pages/self_test.py",
+    "flashcards": "pages/flashcard_deck.py",
+    "glossary": "pages/glossary_terms.py",
     "sources": "pages/reference_list.py",
 }
 LECTURE_KEY = "lecture_mode"
@@ -31,6 +34,7 @@ def vocabulary(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
         "findings": tuple(kb.findings),
         "tests": tuple(kb.tests),
         "cases": tuple(kb.cases),
+        "glossary": tuple(kb.glossary),
     }
     settings = getattr(kb.settings, "presets", None)
     vocab["settings"] = tuple(p.id for p in settings) if settings else ()
@@ -45,8 +49,18 @@ def _signature(query: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str
     return tuple(sorted((k, tuple(v)) for k, v in query.items()))
 
 
-def read_view(page: str, kb: KnowledgeBase, widget_keys: Mapping[str, str] | None = None) -> LinkState:
-    """Read the page's view from the URL; when the URL changed from outside, seed the widgets from it."""
+def read_view(
+    page: str,
+    kb: KnowledgeBase,
+    widget_keys: Mapping[str, str] | None = None,
+    *,
+    on_change: Callable[[Mapping[str, object]], None] | None = None,
+) -> LinkState:
+    """Read the page's view from the URL; when the URL changed from outside, seed the widgets from it.
+
+    on_change, if given, is called with the parsed values when the URL changed (to seed widgets a
+    single key cannot, such as one parameter split over several widgets).
+    """
     query = _current_query()
     state = read_page(page, query, vocabulary(kb))
     marker = f"_links_applied_{page}"
@@ -54,6 +68,8 @@ def read_view(page: str, kb: KnowledgeBase, widget_keys: Mapping[str, str] | Non
         for param, key in (widget_keys or {}).items():
             value = state.values.get(param)
             st.session_state[key] = list(value) if isinstance(value, tuple) else value
+        if on_change is not None:
+            on_change(state.values)
         show_notices(state.notices)
     return state
 

@@ -25,6 +25,13 @@ class NavEntry:
 NAV: Mapping[str, tuple[NavEntry, ...]] = {
     "Learn": (NavEntry("overview", ":material/home:"), NavEntry("explorer", ":material/search:")),
     "Compare": (NavEntry("compare", ":material/table_chart:"), NavEntry("charts", ":material/bar_chart:")),
+    "Reason": (NavEntry("differential", ":material/psychology:"), NavEntry("tests", ":material/stethoscope:")),
+    "Practice": (
+        NavEntry("cases", ":material/assignment_ind:"),
+        NavEntry("quiz", ":material/quiz:"),
+        NavEntry("flashcards", ":material/style:"),
+        NavEntry("glossary", ":material/dictionary:"),
+    ),
     "About": (NavEntry("sources", ":material/menu_book:"),),
 }
 

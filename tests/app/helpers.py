@@ -8,13 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGE_FILES = {
-    "overview": "pages/home.py",
-    "explorer": "pages/condition_explorer.py",
-    "compare": "pages/comparison_table.py",
-    "charts": "pages/feature_charts.py",
-    "sources": "pages/reference_list.py",
-}
+from components.ui.links import PAGE_FILES as ALL_PAGE_FILES  # noqa: E402
+from components.ui.nav import registered  # noqa: E402
+
+PAGE_FILES = {e.key: ALL_PAGE_FILES[e.key] for e in registered()}
 
 
 def open_page(page: str, query: Mapping[str, str | Sequence[str]] | None = None, timeout: float = 60) -> AppTest:
@@ -32,6 +29,11 @@ def all_markdown(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [w.value for w in at.warning] + [i.value for i in at.info] + [e.value for e in at.error]
     return "\n".join(str(p) for p in parts)
+
+
+def link_notices(at: AppTest) -> list[str]:
+    """The link notices on the page (warnings saying part of a link could not be used)."""
+    return [str(w.value) for w in at.warning if "could not be used" in str(w.value)]
 
 
 def query_list(at: AppTest, key: str) -> list[str]:

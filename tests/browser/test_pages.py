@@ -16,6 +16,8 @@ PAGES = {
     "explorer": "explorer?condition=ifi",
     "compare": "compare",
     "charts": "charts",
+    "differential": "differential?yes=buttock_pain&yes=worse_sitting&no=low_back_pain&sex=female&age=45",
+    "tests": "tests?conditions=dgs",
     "sources": "sources",
 }
 HEADINGS = {
@@ -23,6 +25,8 @@ HEADINGS = {
     "explorer": "Condition explorer",
     "compare": "Compare conditions",
     "charts": "Charts",
+    "differential": "Differential builder",
+    "tests": "Special tests",
     "sources": "Sources and data",
 }
 

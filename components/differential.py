@@ -1,0 +1,56 @@
+"""The differential page's case: findings from link parameters, grouped and ordered (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from components.knowledge.loader import KnowledgeBase
+
+GROUPS: tuple[str, ...] = ("history", "examination", "imaging")
+GROUP_LABELS: Mapping[str, str] = {"history": "History", "examination": "Examination", "imaging": "Imaging"}
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """Findings present and absent, in the order they were given, with notices for contradictions."""
+
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    notices: tuple[str, ...] = ()
+
+    def findings(self, step: int | None = None) -> dict[str, bool]:
+        """Finding id -> present, for the first `step` findings in order (all when step is None or 0)."""
+        ordered = self.ordered()
+        if step:
+            ordered = ordered[:step]
+        return dict(ordered)
+
+    def ordered(self) -> list[tuple[str, bool]]:
+        """Every finding with its state: present ones first, then absent ones, as given."""
+        return [(f, True) for f in self.yes] + [(f, False) for f in self.no]
+
+
+def resolve(yes: Sequence[str], no: Sequence[str]) -> CaseInput:
+    """Drop findings given as both present and absent (with a notice); keep the rest in order."""
+    both = [f for f in yes if f in set(no)]
+    notices = tuple(f"'{f}' was given as both present and absent; it is treated as unknown." for f in both)
+    return CaseInput(
+        tuple(f for f in yes if f not in both),
+        tuple(f for f in no if f not in both),
+        notices,
+    )
+
+
+def by_group(kb: KnowledgeBase, ids: Sequence[str]) -> dict[str, list[str]]:
+    """Finding ids split by group (history, examination, imaging), order kept."""
+    out: dict[str, list[str]] = {g: [] for g in GROUPS}
+    for fid in ids:
+        out[kb.findings[fid].group].append(fid)
+    return out
+
+
+def options(kb: KnowledgeBase, group: str) -> list[str]:
+    """The finding ids of a group, red flags last."""
+    items = [f for f in kb.findings.values() if f.group == group]
+    return [f.id for f in sorted(items, key=lambda f: (f.red_flag, list(kb.findings).index(f.id)))]

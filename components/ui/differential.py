@@ -1,0 +1,155 @@
+"""Renderers of the differential builder: inputs, red flags, reasons, suggestions, nomogram."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from components.charts import ChartStyle, fagan_chart
+from components.compare import Citations
+from components.diagnosis import DiagnosisInputError, Ranked, TestSuggestion, post_test_probability, test_lr
+from components.differential import GROUP_LABELS, GROUPS, by_group, options, resolve
+from components.knowledge.loader import KnowledgeBase
+from components.safety import md_escape
+from components.ui import render
+
+INDEPENDENCE_NOTE = (
+    "How this is worked out: Bayes' theorem with each finding treated as independent of the others once the "
+    "condition is known (naive Bayes), and the patient assumed to have one of these eight conditions. Real findings "
+    "are often correlated, so treat the numbers as a teaching estimate. Frequencies marked *estimate* are judgements "
+    "from the sources' wording, not measurements."
+)
+
+
+def seed_from_link(kb: KnowledgeBase, values: Mapping[str, object]) -> None:
+    """Put a linked case (yes/no finding ids) into the findings widgets, one pair per group."""
+    case = resolve(list(values.get("yes") or ()), list(values.get("no") or ()))  # type: ignore[call-overload]
+    yes, no = by_group(kb, case.yes), by_group(kb, case.no)
+    for group in GROUPS:
+        st.session_state[f"differential_yes_{group}"] = yes[group]
+        st.session_state[f"differential_no_{group}"] = no[group]
+    st.session_state["differential_contradictions"] = list(case.notices)
+
+
+def finding_inputs(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+    """Present and absent findings per group; a finding cannot be both. Returns (yes, no) in order."""
+    labels = {fid: f.label + ("  (red flag)" if f.red_flag else "") for fid, f in kb.findings.items()}
+    yes: list[str] = []
+    no: list[str] = []
+    cols = st.columns(len(GROUPS), gap="medium")
+    for col, group in zip(cols, GROUPS, strict=True):
+        with col, st.container(border=True, key=f"differential_group_{group}"):
+            st.markdown(f"**{GROUP_LABELS[group]}**")
+            opts = options(kb, group)
+            chosen_no = st.session_state.get(f"differential_no_{group}", [])
+            present = st.multiselect(
+                "Present",
+                [o for o in opts if o not in chosen_no],
+                format_func=labels.get,
+                key=f"differential_yes_{group}",
+                placeholder="Add findings present",
+            )
+            absent = st.multiselect(
+                "Absent",
+                [o for o in opts if o not in present],
+                format_func=labels.get,
+                key=f"differential_no_{group}",
+                placeholder="Add findings absent",
+            )
+            yes += present
+            no += absent
+    return yes, no
+
+
+def red_flag_panel(kb: KnowledgeBase, flags: Sequence[str], citations: Citations) -> None:
+    """The 'do not miss' panel: what each red flag asks to rule out, with sources."""
+    if not flags:
+        return
+    with st.container(border=True, key="differential_red_flags"):
+        st.error("**Do not miss.** None of the eight conditions explains these findings: rule out first", icon=":material/emergency:")
+        lines = []
+        for fid in flags:
+            finding = kb.findings[fid]
+            for item in finding.rule_out:
+                lines.append(
+                    f"- **{md_escape(item.name)}** (because of: {md_escape(finding.label)}) {render.cite(kb, item.refs, citations)}"
+                )
+        st.markdown("\n".join(lines))
+
+
+def _label(kb: KnowledgeBase, key: str) -> str:
+    if key == "sex":
+        return "Sex"
+    if key == "age":
+        return "Age"
+    return kb.findings[key].label
+
+
+def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, bool], citations: Citations, *, top: int = 4) -> None:
+    """For each leading condition, the findings for and against it with their weights and sources."""
+    for r in ranked[:top]:
+        cond = kb.conditions[r.condition]
+        with st.expander(f"{cond.name}: {r.probability * 100:.0f}% (pre-test {r.pretest * 100:.0f}%)", icon=":material/balance:"):
+            for title, items in (("For", r.supporting), ("Against", r.opposing)):
+                if not items:
+                    st.markdown(f"**{title}:** :gray[none of the findings entered]")
+                    continue
+                lines = [f"**{title}:**"]
+                for item in items[:8]:
+                    state = "" if item.finding in ("sex", "age") else (" present" if findings.get(item.finding) else " absent")
+                    refs: tuple[str, ...] = ()
+                    note = ""
+                    if item.finding in kb.findings:
+                        row = next(x for x in kb.findings[item.finding].frequency if x.condition == r.condition)
+                        refs = row.refs
+                        note = " :orange-badge[estimate]" if row.basis == "estimate" else ""
+                    lines.append(
+                        f"- {md_escape(_label(kb, item.finding))}{state}: ×{item.weight:.2f} {render.cite(kb, refs, citations)}{note}"
+                    )
+                st.markdown("\n".join(lines))
+
+
+def suggestions(kb: KnowledgeBase, items: Sequence[TestSuggestion]) -> None:
+    """What to check next, by expected information gain."""
+    if not items:
+        st.markdown(":gray[Every examination and imaging finding is already entered.]")
+        return
+    lines = []
+    for s in items:
+        finding = kb.findings[s.finding]
+        tests = ", ".join(md_escape(kb.tests[t].name) for t in finding.tests[:2]) if finding.tests else ""
+        via = f" (tests: {tests})" if tests else ""
+        lines.append(
+            f"- **{md_escape(finding.label)}**{via}: {s.information_gain:.2f} bits expected. "
+            f"If present → {md_escape(kb.conditions[s.if_present].short_name)} {s.top_if_present * 100:.0f}%; "
+            f"if absent → {md_escape(kb.conditions[s.if_absent].short_name)} {s.top_if_absent * 100:.0f}%"
+        )
+    st.markdown("\n".join(lines))
+
+
+def nomogram(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle, citations: Citations) -> None:
+    """A Fagan nomogram for one test and result, starting from the condition's current probability."""
+    tests = sorted(kb.tests.values(), key=lambda t: (t.condition, t.name))
+    names = {t.id: f"{t.name} → {kb.conditions[t.condition].short_name}" for t in tests}
+    c1, c2 = st.columns([3, 1])
+    tid = c1.selectbox("Test", list(names), format_func=names.get, key="differential_nomogram_test")
+    result = c2.segmented_control("Result", ["positive", "negative"], key="differential_nomogram_result", default="positive")
+    test = kb.tests[tid]
+    current = next(r.probability for r in ranked if r.condition == test.condition)
+    try:
+        lr = test_lr(test, positive=(result or "positive") == "positive")
+        post = post_test_probability(current, lr)
+    except DiagnosisInputError as exc:
+        st.warning(md_escape(str(exc)), icon=":material/warning:")
+        return
+    render.chart(
+        fagan_chart(current, lr, post, label=f"{test.name}: {result or 'positive'} result", style=style),
+        key="differential_nomogram_chart",
+    )
+    ref = kb.references[test.ref]
+    caveat = f" :orange[{md_escape(test.caveat)}]" if test.caveat else ""
+    st.markdown(
+        f":small[Starts from the current probability of {md_escape(kb.conditions[test.condition].name)} "
+        f"({current * 100:.0f}%). Source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)}.{caveat}]"
+    )

@@ -1,0 +1,71 @@
+"""Differential builder: findings in, a ranked differential out, with reasons and what to test next."""
+
+import streamlit as st
+
+from components.charts import differential_chart
+from components.compare import Citations
+from components.diagnosis import DiagnosisInputError, default_pretest, next_best_tests, rank, red_flags_present
+from components.differential import CaseInput
+from components.safety import md_escape
+from components.ui import differential as ui
+from components.ui import render
+from components.ui.kb import get_kb
+from components.ui.links import read_view, show_notices, write_view
+from components.ui.style import chart_style
+
+kb = get_kb()
+keys = {"sex": "differential_sex", "age": "differential_age", "setting": "differential_setting"}
+read_view("differential", kb, keys, on_change=lambda values: ui.seed_from_link(kb, values))
+show_notices(st.session_state.pop("differential_contradictions", []))
+presets = {p.id: p for p in kb.settings.presets}
+
+st.title("Differential builder")
+render.education_notice()
+st.markdown("Enter what the history, examination and imaging showed. Anything not entered counts as unknown, not absent.")
+c1, c2, c3 = st.columns([2, 1, 1])
+setting = c1.selectbox(
+    "Setting",
+    [None, *presets],
+    key="differential_setting",
+    format_func=lambda s: "No setting: equal pre-test probabilities" if s is None else presets[s].label,
+)
+sex = c2.segmented_control("Sex", ["female", "male"], key="differential_sex")
+age = c3.number_input("Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age")
+yes, no = ui.finding_inputs(kb)
+case = CaseInput(tuple(yes), tuple(no))
+findings = case.findings()
+citations = Citations()
+
+pretest = default_pretest(kb, setting)
+with st.expander("Pre-test probabilities", icon=":material/tune:"):
+    if setting:
+        st.caption(presets[setting].description)
+    for cid, cond in kb.conditions.items():
+        share = next((p for p in presets[setting].pretest if p.condition == cid), None) if setting else None
+        basis = f" ({share.basis})" if share else ""
+        pretest[cid] = (
+            st.slider(f"{cond.short_name}{basis}", 0.0, 100.0, round(pretest[cid] * 100, 1), 0.5, key=f"differential_pre_{setting}_{cid}")
+            / 100
+        )
+
+ui.red_flag_panel(kb, red_flags_present(kb, findings), citations)
+try:
+    ranked = rank(findings, pretest=pretest, sex=sex, age=age, kb=kb)
+    suggested = next_best_tests(findings, pretest=pretest, sex=sex, age=age, kb=kb)
+except DiagnosisInputError as exc:
+    st.error(md_escape(str(exc)), icon=":material/error:")
+    st.stop()
+
+st.caption(f":material/info: {ui.INDEPENDENCE_NOTE}")
+render.chart(differential_chart(kb, ranked, chart_style()), key="differential_chart")
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader(":material/balance: Why this order")
+    ui.reasons(kb, ranked, findings, citations)
+with right:
+    st.subheader(":material/science: Test next")
+    ui.suggestions(kb, suggested)
+st.subheader(":material/show_chart: Fagan nomogram")
+ui.nomogram(kb, ranked, chart_style(), citations)
+render.reference_list(kb, citations.order)
+write_view("differential", {"yes": case.yes, "no": case.no, "sex": sex, "age": age, "setting": setting})
