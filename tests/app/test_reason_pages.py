@@ -1,0 +1,84 @@
+"""AppTest of the differential builder and the special-tests library."""
+
+from __future__ import annotations
+
+from tests.app.helpers import all_markdown, link_notices, open_page, query_list
+
+CASE = {
+    "yes": ["buttock_pain", "worse_sitting", "positive_fair_or_piriformis_test"],
+    "no": ["low_back_pain"],
+    "sex": "female",
+    "age": "45",
+    "setting": "primary_care_buttock_leg",
+}
+
+
+def test_deep_link_restores_the_case() -> None:
+    at = open_page("differential", CASE)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not link_notices(at)
+    assert at.multiselect(key="differential_yes_history").value == ["buttock_pain", "worse_sitting"]
+    assert at.multiselect(key="differential_yes_examination").value == ["positive_fair_or_piriformis_test"]
+    assert at.multiselect(key="differential_no_history").value == ["low_back_pain"]
+    assert at.segmented_control(key="differential_sex").value == "female"
+    assert at.number_input(key="differential_age").value == 45
+    assert at.selectbox(key="differential_setting").value == "primary_care_buttock_leg"
+    for key, value in CASE.items():
+        assert query_list(at, key) == (value if isinstance(value, list) else [value])
+    assert "independent" in all_markdown(at)
+
+
+def test_adding_a_finding_changes_the_ranking_and_the_url() -> None:
+    at = open_page("differential", {"yes": ["buttock_pain"]})
+    before = [e.label for e in at.expander if "%" in e.label][0]
+    at.multiselect(key="differential_yes_imaging").set_value(["disc_herniation_on_mri"]).run()
+    assert not at.exception
+    after = [e.label for e in at.expander if "%" in e.label][0]
+    assert before != after
+    assert after.startswith("Lumbar")
+    assert "disc_herniation_on_mri" in query_list(at, "yes")
+
+
+def test_red_flag_shows_do_not_miss_panel_above_the_ranking() -> None:
+    at = open_page("differential", {"yes": ["buttock_pain", "red_flag_saddle_anaesthesia_bladder"]})
+    assert not at.exception
+    assert any("Do not miss" in str(e.value) for e in at.error)
+    assert "auda equina" in all_markdown(at)
+
+
+def test_contradictory_and_bad_link_values_give_notices() -> None:
+    at = open_page("differential", {"yes": ["buttock_pain", "nonsense"], "no": ["buttock_pain"], "sex": "x", "age": "300", "setting": "mars"})
+    assert not at.exception
+    notices = " ".join(link_notices(at)).replace("\\", "")
+    for word in ("nonsense", "both present and absent", "'sex'", "'age'", "'setting'"):
+        assert word in notices, (word, notices)
+    assert at.multiselect(key="differential_yes_history").value == []
+    assert at.segmented_control(key="differential_sex").value is None
+
+
+def test_nomogram_uses_the_current_probability() -> None:
+    at = open_page("differential", {"yes": ["buttock_pain"]})
+    at.selectbox(key="differential_nomogram_test").set_value("dgs_active_piriformis").run()
+    assert not at.exception
+    assert "Starts from the current probability of Deep gluteal syndrome" in all_markdown(at)
+
+
+def test_tests_page_filters_and_details() -> None:
+    at = open_page("tests", {"conditions": ["dgs"], "test": "dgs_slr"})
+    assert not at.exception
+    assert not link_notices(at)
+    table = at.dataframe[0].value
+    assert set(table["Target"]) == {"DGS"}
+    assert at.selectbox(key="tests_test").value == "dgs_slr"
+    # the same test studied for lumbar disc herniation is shown beside it
+    family = at.dataframe[1].value
+    assert "Lumbar sciatica" in set(family["Target"]) and "DGS" in set(family["Target"])
+    at.pills(key="tests_conditions").set_value(["hip_oa"]).run()
+    assert set(at.dataframe[0].value["Target"]) == {"Hip OA"}
+    assert query_list(at, "conditions") == ["hip_oa"]
+
+
+def test_tests_page_bad_test_id() -> None:
+    at = open_page("tests", {"test": "<b>bold</b>"})
+    assert not at.exception
+    assert link_notices(at)
