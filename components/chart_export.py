@@ -69,21 +69,30 @@ async def _render(path: str, figures: Sequence[go.Figure], opts: Sequence[dict[s
 def render_images(
     figures: Sequence[go.Figure],
     *,
-    width: int,
-    height: int | None = None,
+    width: int | Sequence[int],
+    height: int | Sequence[int] | None = None,
     format: ImageFormat = "png",
     scale: float = 1.0,
     browser: bool | str = True,
     timeout: float = OVERALL_TIMEOUT,
 ) -> list[bytes] | None:
-    """Images of several figures drawn by one browser start (height: each figure's own unless given); None if any cannot be drawn."""
+    """Images of several figures drawn by one browser start; None if any cannot be drawn.
+
+    width and height are one size for all or one per figure; without a height each figure keeps its own.
+    """
     if not figures:
         return []
     path = find_browser(browser)
     if path is None:
         return None
     figs = [go.Figure(f) for f in figures]  # copies: the caller's figures stay as they are
-    opts = [{"format": format, "width": int(width), "height": _height_of(f, height), "scale": scale} for f in figs]
+    widths = [int(width)] * len(figs) if isinstance(width, int) else [int(w) for w in width]
+    heights = [height] * len(figs) if height is None or isinstance(height, int) else list(height)
+    if len(widths) != len(figs) or len(heights) != len(figs):
+        raise ValueError("one width and one height per figure, or one for all")
+    opts = [
+        {"format": format, "width": w, "height": _height_of(f, h), "scale": scale} for f, w, h in zip(figs, widths, heights, strict=True)
+    ]
     result: dict[str, object] = {}
 
     def work() -> None:

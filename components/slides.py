@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,8 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.slide import Slide
-from pptx.text.text import TextFrame
+from pptx.table import _Cell
+from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Inches, Pt
 
 from components.chart_export import render_images
@@ -38,12 +38,14 @@ FOOTER_H = Inches(0.4)
 BODY_BOTTOM = SLIDE_H - FOOTER_H - Inches(0.15)
 CONTENT_W = SLIDE_W - 2 * MARGIN
 ROWS_PER_SLIDE = 6
-CHART_PX_WIDTH = 1100
+MIN_CHART_PX = 640
+MAX_CHART_PX = 1100
 INK = RGBColor(0x1B, 0x1B, 0x1B)
 MUTED = RGBColor(0x55, 0x55, 0x55)
 ACCENT = RGBColor(0x00, 0x72, 0xB2)
 WARN = RGBColor(0xB3, 0x4A, 0x00)
 MARK = RGBColor(0x8A, 0x5A, 0x00)
+_BREAKS = re.compile(r"\]\[")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # python-pptx's layouts in its default template
@@ -56,10 +58,22 @@ def _x(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _lines(text: str, width_emu: int, font_pt: float) -> int:
-    """Rough number of wrapped lines of a text in a box (average glyph about half an em wide)."""
-    chars_per_line = max(4, int(width_emu / 12700 / (font_pt * 0.52)))
-    return sum(max(1, math.ceil(len(part) / chars_per_line)) for part in (text.split("\n") or [""]))
+def _lines(text: str, width_emu: int, font_pt: float, *, bold: bool = False) -> int:
+    """Rough number of lines a text wraps to in a box: greedy word wrap, glyphs about 0.5 em (0.56 bold) wide."""
+    chars_per_line = max(4, int(width_emu / 12700 / (font_pt * (0.56 if bold else 0.5))))
+    total = 0
+    for part in text.split("\n"):
+        lines, used = 1, 0
+        for word in _BREAKS.sub("] [", part).split():  # a line may break between citation markers
+            size = len(word)
+            if used and used + 1 + size > chars_per_line:
+                lines, used = lines + 1, 0
+            if size > chars_per_line:  # a long word (a URL) breaks anywhere
+                lines += (size - 1) // chars_per_line
+                size = (size - 1) % chars_per_line + 1
+            used = used + 1 + size if used else size
+        total += lines
+    return total
 
 
 def _title(slide: Slide, text: str, size: int = 32) -> None:
@@ -81,12 +95,12 @@ def _footer(slide: Slide, generated: dt.date) -> None:
     tf = box.text_frame
     tf.word_wrap = True
     run = tf.paragraphs[0].add_run()
-    run.text = f"HipLens · {EDUCATION_NOTICE} · {long_date(generated)}"
+    run.text = f"{EDUCATION_NOTICE} · {long_date(generated)}"
     run.font.size = Pt(12)
     run.font.color.rgb = MUTED
 
 
-def _add_run(tf_para, text: str, size: float, *, bold: bool = False, color: RGBColor = INK, link: str | None = None) -> None:  # noqa: ANN001
+def _add_run(tf_para: _Paragraph, text: str, size: float, *, bold: bool = False, color: RGBColor = INK, link: str | None = None) -> None:
     run = tf_para.add_run()
     run.text = _x(text)
     run.font.size = Pt(size)
@@ -150,10 +164,14 @@ def _column_widths(n_conditions: int) -> list[int]:
     return [int(first), *([rest] * n_conditions)]
 
 
-def _row_height(texts: Sequence[str], widths: Sequence[int], font_pt: float) -> int:
-    pad = Inches(0.1)
-    lines = max(_lines(t, w - Inches(0.2), font_pt) for t, w in zip(texts, widths, strict=True))
+def _row_height(texts: Sequence[str], widths: Sequence[int], font_pt: float, *, header: bool = False) -> int:
+    pad = Inches(0.14)
+    lines = max(_lines(t, w - Inches(0.16), font_pt, bold=header or i == 0) for i, (t, w) in enumerate(zip(texts, widths, strict=True)))
     return int(lines * Pt(font_pt) * 1.2 + pad)
+
+
+def _row_texts(row: _TableRow) -> list[str]:
+    return [row.label + ("\nbest separates" if row.highlighted else ""), *row.cells]
 
 
 def paginate_rows(
@@ -165,13 +183,12 @@ def paginate_rows(
     pages: list[tuple[list[_TableRow], int]] = []
     font = _font_for(n_conditions)
     current: list[_TableRow] = []
-    used = _row_height(header, widths, font)
+    used = _row_height(header, widths, font, header=True)
     for row in rows:
-        texts = [row.label + ("\nbest separates" if row.highlighted else ""), *row.cells]
-        height = _row_height(texts, widths, font)
+        height = _row_height(_row_texts(row), widths, font)
         if current and (len(current) >= rows_per_slide or used + height > available):
             pages.append((current, font))
-            current, used = [], _row_height(header, widths, font)
+            current, used = [], _row_height(header, widths, font, header=True)
         current.append(row)
         used += height
     if current:
@@ -180,9 +197,7 @@ def paginate_rows(
     fitted = []
     for page_rows, size in pages:
         while size > 12:
-            total = _row_height(header, widths, size) + sum(
-                _row_height([r.label, *r.cells], widths, size) for r in page_rows
-            )
+            total = _row_height(header, widths, size, header=True) + sum(_row_height(_row_texts(r), widths, size) for r in page_rows)
             if total <= available:
                 break
             size -= 1
@@ -193,8 +208,7 @@ def paginate_rows(
 def _table_slides(prs: Presentation, kb: KnowledgeBase, comparison: Comparison, generated: dt.date, rows_per_slide: int) -> None:
     header = ["Feature", *condition_names(kb, comparison)]
     rows = [
-        _TableRow(row.feature.label, row.highlighted, tuple(cell_text(cell, comparison) for cell in row.cells))
-        for row in comparison.rows
+        _TableRow(row.feature.label, row.highlighted, tuple(cell_text(cell, comparison) for cell in row.cells)) for row in comparison.rows
     ]
     n = len(comparison.conditions)
     widths = _column_widths(n)
@@ -203,7 +217,7 @@ def _table_slides(prs: Presentation, kb: KnowledgeBase, comparison: Comparison, 
         slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
         suffix = f" ({index} of {len(pages)})" if len(pages) > 1 else ""
         _title(slide, f"Comparison{suffix}")
-        heights = [_row_height(header, widths, font)] + [_row_height([r.label, *r.cells], widths, font) for r in page_rows]
+        heights = [_row_height(header, widths, font, header=True)] + [_row_height(_row_texts(r), widths, font) for r in page_rows]
         shape = slide.shapes.add_table(len(page_rows) + 1, n + 1, MARGIN, BODY_TOP, CONTENT_W, Emu(sum(heights)))
         table = shape.table
         table.first_row = True
@@ -225,7 +239,7 @@ def _table_slides(prs: Presentation, kb: KnowledgeBase, comparison: Comparison, 
         _footer(slide, generated)
 
 
-def _fill_cell(cell, text: str, size: float, *, bold: bool = False, color: RGBColor = INK, note: str | None = None) -> None:  # noqa: ANN001
+def _fill_cell(cell: _Cell, text: str, size: float, *, bold: bool = False, color: RGBColor = INK, note: str | None = None) -> None:
     cell.margin_left = cell.margin_right = Inches(0.08)
     cell.margin_top = cell.margin_bottom = Inches(0.04)
     cell.vertical_anchor = MSO_ANCHOR.TOP
@@ -247,8 +261,16 @@ def _chart_slides(prs: Presentation, charts: Sequence[Chart], view_url: str, gen
     """One slide per chart; or one slide saying they could not be drawn. True when the pictures were drawn."""
     if not charts:
         return True
-    heights = [int(c.figure.layout.height or 450) for c in charts]
-    images = render_images([c.figure for c in charts], width=CHART_PX_WIDTH, format="png", scale=2, browser=browser)
+    summary_h = Inches(1.0)
+    box_w, box_h = CONTENT_W, BODY_BOTTOM - BODY_TOP - summary_h
+    # Each chart drawn about as wide as the slide's box is for its height, so its type grows to fill the slide.
+    sizes = []
+    for chart in charts:
+        height = int(chart.figure.layout.height or 450)
+        sizes.append((max(MIN_CHART_PX, min(MAX_CHART_PX, round(height * box_w / box_h))), height))
+    images = render_images(
+        [c.figure for c in charts], width=[w for w, _ in sizes], height=[h for _, h in sizes], format="png", scale=2, browser=browser
+    )
     if images is None:
         slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
         _title(slide, "The charts could not be drawn")
@@ -269,13 +291,11 @@ def _chart_slides(prs: Presentation, charts: Sequence[Chart], view_url: str, gen
             _add_run(para, "• " + chart.summary, 16)
         _footer(slide, generated)
         return False
-    summary_h = Inches(1.0)
-    for chart, png, height in zip(charts, images, heights, strict=True):
+    for chart, png, (width_px, height) in zip(charts, images, sizes, strict=True):
         slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE_ONLY])
         title = chart.figure.layout.title.text if chart.figure.layout.title else None
         _title(slide, str(title) if title else "Chart")
-        box_h = BODY_BOTTOM - BODY_TOP - summary_h
-        w, h = _fit(CHART_PX_WIDTH, height, CONTENT_W, box_h)
+        w, h = _fit(width_px, height, box_w, box_h)
         slide.shapes.add_picture(io.BytesIO(png), MARGIN + (CONTENT_W - w) // 2, BODY_TOP, Emu(w), Emu(h))
         text = slide.shapes.add_textbox(MARGIN, BODY_TOP + h + Inches(0.1), CONTENT_W, summary_h)
         text.text_frame.word_wrap = True
@@ -288,7 +308,7 @@ def _chart_slides(prs: Presentation, charts: Sequence[Chart], view_url: str, gen
 
 def _reference_slides(prs: Presentation, kb: KnowledgeBase, comparison: Comparison, generated: dt.date) -> None:
     cites = citation_views(kb, comparison)
-    size = 14
+    size = 16
     available = BODY_BOTTOM - BODY_TOP
     pages: list[list] = []
     current: list = []

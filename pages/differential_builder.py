@@ -11,10 +11,11 @@ from components.ui import differential as ui
 from components.ui import render
 from components.ui.kb import get_kb
 from components.ui.links import read_view, show_notices, write_view
+from components.ui.reveal import reveal_controls
 from components.ui.style import chart_style
 
 kb = get_kb()
-keys = {"sex": "differential_sex", "age": "differential_age", "setting": "differential_setting"}
+keys = {"sex": "differential_sex", "age": "differential_age", "setting": "differential_setting", "step": "differential_step"}
 read_view("differential", kb, keys, on_change=lambda values: ui.seed_from_link(kb, values))
 show_notices(st.session_state.pop("differential_contradictions", []))
 presets = {p.id: p for p in kb.settings.presets}
@@ -33,7 +34,16 @@ sex = c2.segmented_control("Sex", ["female", "male"], key="differential_sex")
 age = c3.number_input("Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age")
 yes, no = ui.finding_inputs(kb)
 case = CaseInput(tuple(yes), tuple(no))
-findings = case.findings()
+if case.ordered():
+    step = reveal_controls("differential_step", len(case.ordered()), noun="finding")
+else:
+    if st.session_state.get("differential_step"):
+        show_notices(["'step' needs findings to reveal; it was ignored."])
+    step = st.session_state["differential_step"] = 0
+findings = case.findings(step)
+if step:
+    fid, present = case.ordered()[step - 1]
+    st.markdown(f"**Just added:** {md_escape(kb.findings[fid].label)} ({'present' if present else 'absent'})")
 citations = Citations()
 
 pretest = default_pretest(kb, setting)
@@ -68,4 +78,4 @@ with right:
 st.subheader(":material/show_chart: Fagan nomogram")
 ui.nomogram(kb, ranked, chart_style(), citations)
 render.reference_list(kb, citations.order)
-write_view("differential", {"yes": case.yes, "no": case.no, "sex": sex, "age": age, "setting": setting})
+write_view("differential", {"yes": case.yes, "no": case.no, "sex": sex, "age": age, "setting": setting, "step": step})

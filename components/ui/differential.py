@@ -104,6 +104,11 @@ def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, 
                         row = next(x for x in kb.findings[item.finding].frequency if x.condition == r.condition)
                         refs = row.refs
                         note = " :orange-badge[estimate]" if row.basis == "estimate" else ""
+                    else:
+                        feature = "female_pct" if item.finding == "sex" else "age_years"
+                        rows = kb.values_for(r.condition, feature)
+                        refs = tuple(dict.fromkeys(x.ref for x in rows if x.ref and x.basis in ("reported", "derived")))
+                        note = " :orange-badge[estimate: spread of ages]" if item.finding == "age" else ""
                     lines.append(
                         f"- {md_escape(_label(kb, item.finding))}{state}: ×{item.weight:.2f} {render.cite(kb, refs, citations)}{note}"
                     )

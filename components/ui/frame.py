@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.links import LECTURE, parse_param
+from components.ui.lecture import top_bar
 from components.ui.links import LECTURE_KEY
 from components.ui.nav import sidebar_nav
 from components.ui.render import EDUCATION_NOTICE
@@ -34,3 +35,4 @@ def render_frame() -> None:
         st.divider()
         st.toggle("Lecture mode", key=LECTURE_KEY, help="Large type for projectors; kept in every link.")
         st.info(EDUCATION_NOTICE, icon=":material/school:")
+    top_bar()

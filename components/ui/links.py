@@ -91,7 +91,14 @@ def write_view(page: str, values: Mapping[str, object]) -> str:
         st.query_params.from_dict(flat_query(query))
     st.session_state[f"_links_applied_{page}"] = _signature(query)
     st.session_state["_lecture_param_seen"] = list(query.get("lecture", []))
-    return page_url(page, full)
+    url = page_url(page, full)
+    from components.ui.lecture import current_bar, share_box
+
+    bar = current_bar()
+    if bar is not None:
+        with bar:
+            share_box(url)
+    return url
 
 
 def link_values(page: str, values: Mapping[str, object] | None = None) -> dict[str, object]:

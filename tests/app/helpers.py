@@ -6,10 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from streamlit.testing.v1 import AppTest
 
+from components.ui.links import PAGE_FILES as ALL_PAGE_FILES
+from components.ui.nav import registered
 from tests.conftest import ROOT
-
-from components.ui.links import PAGE_FILES as ALL_PAGE_FILES  # noqa: E402
-from components.ui.nav import registered  # noqa: E402
 
 PAGE_FILES = {e.key: ALL_PAGE_FILES[e.key] for e in registered()}
 

@@ -30,10 +30,10 @@ def test_deep_link_restores_the_case() -> None:
 
 def test_adding_a_finding_changes_the_ranking_and_the_url() -> None:
     at = open_page("differential", {"yes": ["buttock_pain"]})
-    before = [e.label for e in at.expander if "%" in e.label][0]
+    before = next(e.label for e in at.expander if "%" in e.label)
     at.multiselect(key="differential_yes_imaging").set_value(["disc_herniation_on_mri"]).run()
     assert not at.exception
-    after = [e.label for e in at.expander if "%" in e.label][0]
+    after = next(e.label for e in at.expander if "%" in e.label)
     assert before != after
     assert after.startswith("Lumbar")
     assert "disc_herniation_on_mri" in query_list(at, "yes")
@@ -47,7 +47,9 @@ def test_red_flag_shows_do_not_miss_panel_above_the_ranking() -> None:
 
 
 def test_contradictory_and_bad_link_values_give_notices() -> None:
-    at = open_page("differential", {"yes": ["buttock_pain", "nonsense"], "no": ["buttock_pain"], "sex": "x", "age": "300", "setting": "mars"})
+    at = open_page(
+        "differential", {"yes": ["buttock_pain", "nonsense"], "no": ["buttock_pain"], "sex": "x", "age": "300", "setting": "mars"}
+    )
     assert not at.exception
     notices = " ".join(link_notices(at)).replace("\\", "")
     for word in ("nonsense", "both present and absent", "'sex'", "'age'", "'setting'"):

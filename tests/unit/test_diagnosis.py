@@ -15,6 +15,8 @@ from components.diagnosis import (
     post_test_probability,
     rank,
     red_flags_present,
+)
+from components.diagnosis import (
     test_lr as lr_of_test,
 )
 from components.knowledge.loader import KnowledgeBase
@@ -28,7 +30,9 @@ def test_post_test_probability_hand_worked() -> None:
     assert post_test_probability(0.5, 0.1) == pytest.approx(1 / 11)
 
 
-@pytest.mark.parametrize(("pretest", "lr"), [(0.0, 2.0), (1.0, 2.0), (0.5, 0.0), (0.5, -1.0), (0.5, math.inf), (0.5, math.nan), (math.nan, 2.0)])
+@pytest.mark.parametrize(
+    ("pretest", "lr"), [(0.0, 2.0), (1.0, 2.0), (0.5, 0.0), (0.5, -1.0), (0.5, math.inf), (0.5, math.nan), (math.nan, 2.0)]
+)
 def test_post_test_probability_rejects_impossible_input(pretest: float, lr: float) -> None:
     with pytest.raises(DiagnosisInputError):
         post_test_probability(pretest, lr)

@@ -1,0 +1,234 @@
+"""Renderers for the practice pages: cases, self-test questions, flashcards and the glossary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import streamlit as st
+
+from components.charts import differential_chart
+from components.compare import Citations
+from components.diagnosis import Ranked
+from components.flashcards import Card
+from components.glossary import KIND_LABELS, find_terms_in
+from components.knowledge.loader import KnowledgeBase
+from components.knowledge.models import Case, GlossaryTerm
+from components.quiz import ExplanationLine, Question
+from components.safety import md_escape
+from components.ui import render
+from components.ui.links import page_link
+from components.ui.style import chart_style
+
+STAGES: tuple[str, ...] = ("history", "examination", "imaging")
+STAGE_LABELS: Mapping[str, str] = {"history": "History", "examination": "Examination", "imaging": "Imaging"}
+STAGE_ICONS: Mapping[str, str] = {
+    "history": ":material/record_voice_over:",
+    "examination": ":material/stethoscope:",
+    "imaging": ":material/radiology:",
+}
+KIND_BADGES: Mapping[str, str] = {
+    "anatomy": ":blue-badge[anatomy]",
+    "clinical": ":violet-badge[clinical]",
+    "test": ":green-badge[test]",
+    "statistics": ":orange-badge[statistics]",
+    "imaging": ":gray-badge[imaging]",
+}
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def lines_markdown(kb: KnowledgeBase, lines: Sequence[ExplanationLine], citations: Citations) -> str:
+    """Explanation lines as Markdown bullets, each with its citation markers."""
+    return "\n".join(f"- {md_escape(line.text)} {render.cite(kb, line.refs, citations)}".rstrip() for line in lines)
+
+
+# --------------------------------------------------------------------------- self-test
+
+
+def question(kb: KnowledgeBase, q: Question, number: int, key: str, citations: Citations) -> str | None:
+    """One question: options, then (once answered, and locked) the verdict and the cited explanation."""
+    labels = {o.id: o.label for o in q.options}
+    chosen = st.session_state.get(key)
+    with st.container(border=True, key=f"{key}_box"):
+        st.markdown(f"**{number}.** {md_escape(q.prompt)}")
+        st.radio(
+            f"Answer to question {number}",
+            [o.id for o in q.options],
+            format_func=lambda o: labels.get(o, o),
+            index=None,
+            key=key,
+            disabled=chosen is not None,
+            label_visibility="collapsed",
+        )
+        chosen = st.session_state.get(key)
+        if chosen is None:
+            st.caption("Commit to an answer to see why.")
+            return None
+        if q.is_correct(chosen):
+            st.success(f"Correct: {md_escape(q.answer_label)}.", icon=":material/check_circle:")
+        else:
+            st.error(
+                f"Not quite. You chose {md_escape(labels.get(chosen, str(chosen)))}; the answer is **{md_escape(q.answer_label)}**.",
+                icon=":material/cancel:",
+            )
+        st.markdown(f"**Why.**\n\n{lines_markdown(kb, q.explanation, citations)}")
+        if q.note:
+            st.caption(f":material/info: {md_escape(q.note)}")
+        return str(chosen)
+
+
+def score_line(correct: int, answered: int, total: int) -> None:
+    """The running score of the sitting."""
+    if answered == 0:
+        st.metric("Score", f"0 / {total}", help="Answer a question to start scoring.", border=True)
+        return
+    st.metric(
+        "Score",
+        f"{correct} / {total}",
+        delta=f"{answered} of {total} answered",
+        delta_color="off",
+        border=True,
+    )
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def stage_narrative(kb: KnowledgeBase, case: Case, stage: str, *, current: bool) -> None:
+    """One stage of a case: its narrative and the findings it discloses."""
+    data = getattr(case, stage)
+    with st.container(border=True, key=f"cases_stage_{stage}"):
+        title = f"{STAGE_ICONS[stage]} {STAGE_LABELS[stage]}"
+        st.markdown(f"**{title}**" + (" :blue-badge[new]" if current else ""))
+        st.markdown(md_escape(data.narrative))
+        items = [f":green[:material/add_circle:] {md_escape(kb.findings[f].label)}" for f in data.present]
+        items += [f":gray[:material/do_not_disturb_on:] {md_escape(kb.findings[f].label)} (absent)" for f in data.absent]
+        if items:
+            st.caption("Findings entered into the differential: " + " · ".join(items))
+        else:
+            st.caption("No finding from this stage enters the differential.")
+
+
+def findings_until(case: Case, step: int) -> dict[str, bool]:
+    """Findings disclosed by the stages up to and including `step` (0 history, 1 examination, 2 imaging)."""
+    out: dict[str, bool] = {}
+    for stage in STAGES[: min(step, len(STAGES) - 1) + 1]:
+        data = getattr(case, stage)
+        out.update({f: True for f in data.present})
+        out.update({f: False for f in data.absent})
+    return out
+
+
+def differential(kb: KnowledgeBase, ranked: Sequence[Ranked], previous: Sequence[Ranked] | None, key: str) -> None:
+    """The ranked differential as a chart, and a table of how each probability moved since the last step."""
+    render.chart(differential_chart(kb, ranked, chart_style()), key=f"{key}_chart")
+    before = {r.condition: r.probability for r in previous} if previous else {}
+    rows = []
+    for r in ranked:
+        now = r.probability * 100
+        was = before.get(r.condition, r.pretest) * 100
+        rows.append(
+            {"Condition": kb.conditions[r.condition].name, "Now (%)": now, "Before this step (%)": was, "Change (points)": now - was}
+        )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        key=f"{key}_table",
+        column_config={
+            "Condition": st.column_config.TextColumn(pinned=True),
+            "Now (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
+            "Before this step (%)": st.column_config.NumberColumn(format="%.0f%%"),
+            "Change (points)": st.column_config.NumberColumn(format="%+.0f"),
+        },
+    )
+
+
+def picks_summary(kb: KnowledgeBase, picks: Sequence[str | None], answer: str) -> None:
+    """The student's leading diagnosis at each step, marked right or wrong."""
+    lines = []
+    for stage, pick in zip(STAGES, picks, strict=False):
+        if pick is None:
+            lines.append(f"- **After the {stage}:** :gray[no pick recorded]")
+        elif pick == answer:
+            lines.append(f"- **After the {stage}:** {md_escape(kb.conditions[pick].name)} :green-badge[:material/check: right]")
+        else:
+            lines.append(f"- **After the {stage}:** {md_escape(kb.conditions[pick].name)} :red-badge[:material/close: not this one]")
+    st.markdown("\n".join(lines))
+
+
+def case_answer(kb: KnowledgeBase, case: Case, picks: Sequence[str | None]) -> None:
+    """The last step of a case: the diagnosis, what gave it away, the student's picks and the source."""
+    cond = kb.conditions[case.final_diagnosis]
+    st.success(f"Final diagnosis: **{md_escape(cond.name)}**", icon=":material/task_alt:")
+    st.subheader(":material/lightbulb: What gave it away")
+    st.markdown(md_escape(case.giveaway))
+    st.subheader(":material/checklist: Your leading diagnosis at each step")
+    picks_summary(kb, picks, case.final_diagnosis)
+    st.subheader(":material/menu_book: Source of the case")
+    st.markdown("\n".join(render.reference_entry(kb.references[r], i) for i, r in enumerate(case.references, start=1)))
+    st.caption(f":material/location_on: Where in the source: {md_escape(case.source_locator)}")
+    page_link("explorer", f"Read about {cond.name}", {"condition": cond.id}, icon=":material/search:")
+
+
+# --------------------------------------------------------------------------- flashcards
+
+
+def flashcard(kb: KnowledgeBase, card: Card, *, flipped: bool, citations: Citations, key: str) -> None:
+    """A card: the front always, the cited back once flipped."""
+    with st.container(border=True, key=key):
+        st.subheader(md_escape(card.front))
+        st.caption(md_escape(card.subtitle))
+        if not flipped:
+            st.markdown(":gray[:material/psychology: Recall the answer, then flip the card.]")
+            return
+        st.divider()
+        st.markdown(
+            "\n\n".join(
+                f"**{md_escape(line.label)}.** {md_escape(line.text)} {render.cite(kb, line.refs, citations)}" for line in card.back
+            )
+        )
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+def glossary_item(kb: KnowledgeBase, term: GlossaryTerm, citations: Citations) -> str:
+    """One glossary term as Markdown: name, aliases, kind, definition and citations."""
+    aliases = f" :gray[(also: {md_escape(', '.join(term.aliases))})]" if term.aliases else ""
+    related = ", ".join(kb.conditions[c].short_name for c in term.conditions if c in kb.conditions)
+    where = f"  \n  :small[:gray[Matters in: {md_escape(related)}]]" if related else ""
+    return f"- **{md_escape(term.term)}**{aliases} {KIND_BADGES.get(term.kind, '')}  \n  {md_escape(term.definition)} {render.cite(kb, term.refs, citations)}{where}"
+
+
+def glossary_highlight(kb: KnowledgeBase, term: GlossaryTerm, citations: Citations) -> None:
+    """The looked-up term, shown first in a bordered box."""
+    with st.container(border=True, key="glossary_highlight"):
+        st.markdown(":material/bookmark: **Looked up**")
+        st.markdown(glossary_item(kb, term, citations))
+
+
+def glossary_groups(kb: KnowledgeBase, groups: Mapping[str, Sequence[GlossaryTerm]], citations: Citations) -> None:
+    """Terms grouped by kind, each group under its heading."""
+    for kind, terms in groups.items():
+        st.subheader(f"{KIND_LABELS[kind]} ({len(terms)})")
+        st.markdown("\n".join(glossary_item(kb, t, citations) for t in terms))
+
+
+def glossary_link(term_id: str, label: str | None = None, *, kb: KnowledgeBase | None = None) -> None:
+    """A link that opens the glossary at one term (lecture mode travels with it)."""
+    text = label or (kb.glossary[term_id].term if kb is not None and term_id in kb.glossary else term_id.replace("_", " "))
+    page_link("glossary", text, {"term": term_id}, icon=":material/dictionary:")
+
+
+def glossary_links(kb: KnowledgeBase, texts: Iterable[str], *, limit: int = 12, key: str = "glossary_links") -> list[str]:
+    """A row of glossary links for the terms named in some texts; returns their ids (none shown when there are none)."""
+    found = find_terms_in(kb.glossary, texts)[:limit]
+    if not found:
+        return []
+    st.caption(":material/dictionary: Terms on this page, explained in the glossary:")
+    with st.container(horizontal=True, key=key, gap="small"):
+        for tid in found:
+            glossary_link(tid, kb=kb)
+    return found

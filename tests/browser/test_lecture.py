@@ -1,0 +1,101 @@
+"""Lecture mode in a real browser: readable from the back of the hall, step-by-step, kept across pages."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import ConsoleLog, shot
+from tests.browser.server import Server, wait_for_app
+
+HALL = {"width": 1280, "height": 720}
+
+
+def lecture_page(browser: Browser) -> tuple[Page, ConsoleLog]:
+    """A fresh page at projector size."""
+    page = browser.new_context(viewport=HALL).new_page()
+    return page, ConsoleLog(page)
+
+
+def rows_shown(page: Page) -> int:
+    """Number of body rows in the comparison table."""
+    return page.locator("[data-testid='stMarkdownContainer'] table tbody tr").count()
+
+
+def font_px(page: Page, selector: str) -> list[float]:
+    """Computed font sizes (px) of the visible elements matching selector."""
+    return page.eval_on_selector_all(
+        selector,
+        "els => els.filter(e => e.offsetParent !== null).map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+
+
+def test_prepared_link_opens_in_lecture_mode_at_step_two(browser: Browser, app_server: Server) -> None:
+    page, log = lecture_page(browser)
+    page.goto(f"{app_server.url}/compare?conditions=ifi&conditions=dgs&conditions=lumbar_sciatica&lecture=true&step=2")
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Leave lecture mode")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(page.get_by_text("Step 2 of")).to_be_visible()
+    assert rows_shown(page) == 2
+    body = font_px(page, "[data-testid='stMarkdownContainer'] p")
+    cells = font_px(page, "[data-testid='stMarkdownContainer'] td, [data-testid='stMarkdownContainer'] th")
+    headings = font_px(page, "h1")
+    assert body and min(body) >= 22, body
+    assert cells and min(cells) >= 22, cells
+    assert headings and min(headings) > max(body), (headings, body)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert not log.errors, log.errors
+    shot(page, "lecture-compare-step2", full_page=False)
+
+
+def test_clicker_keys_move_the_step(browser: Browser, app_server: Server) -> None:
+    page, log = lecture_page(browser)
+    page.goto(f"{app_server.url}/compare?lecture=true&step=2")
+    wait_for_app(page)
+    page.get_by_role("heading", name="Compare conditions").click()
+    page.keyboard.press("PageDown")
+    wait_for_app(page)
+    expect(page.get_by_text("Step 3 of")).to_be_visible()
+    assert rows_shown(page) == 3
+    expect(page).to_have_url(re.compile(r"step=3"))
+    for expected in (2, 1):
+        page.keyboard.press("PageUp")
+        wait_for_app(page)
+        expect(page.get_by_text(f"Step {expected} of")).to_be_visible()
+    assert rows_shown(page) == 1
+    assert not log.errors, log.errors
+
+
+def test_lecture_mode_survives_moving_to_another_page_and_can_be_left(browser: Browser, app_server: Server) -> None:
+    page, log = lecture_page(browser)
+    page.goto(f"{app_server.url}/compare?lecture=true")
+    wait_for_app(page)
+    page.get_by_role("button", name="Pages").click()
+    page.get_by_role("link", name="Charts").click()
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"/charts\?.*lecture=true"))
+    expect(page.get_by_role("button", name="Leave lecture mode")).to_be_visible()
+    assert min(font_px(page, "[data-testid='stMarkdownContainer'] p")) >= 22
+    page.get_by_role("button", name="Leave lecture mode").click()
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Leave lecture mode")).to_have_count(0)
+    expect(page).not_to_have_url(re.compile(r"lecture=true"))
+    assert not log.errors, log.errors
+
+
+def test_every_page_in_lecture_mode(browser: Browser, app_server: Server) -> None:
+    from tests.browser.test_pages import PAGES
+
+    page, log = lecture_page(browser)
+    for name, path in PAGES.items():
+        joiner = "&" if "?" in path else "?"
+        page.goto(f"{app_server.url}/{path}{joiner}lecture=true")
+        wait_for_app(page)
+        expect(page.get_by_role("button", name="Leave lecture mode")).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        sizes = font_px(page, "[data-testid='stMarkdownContainer'] p")
+        assert sizes and min(sizes) >= 22, (name, min(sizes))
+        shot(page, f"lecture-{name}", full_page=False)
+    assert not log.errors, log.errors
