@@ -249,7 +249,7 @@ def _fill_cell(cell: _Cell, text: str, size: float, *, bold: bool = False, color
     _add_run(para, text, size, bold=bold, color=color)
     if note:
         extra = tf.add_paragraph()
-        _add_run(extra, note, max(11, size - 4), color=MARK)
+        _add_run(extra, note, max(12, size - 4), color=MARK)
 
 
 def _fit(width_px: int, height_px: int, box_w: int, box_h: int) -> tuple[int, int]:

@@ -1,0 +1,1 @@
+"""Tests of the deployment: HAProxy config, Kubernetes manifests, a live cluster."""
