@@ -16,6 +16,18 @@ from tests.browser.conftest import ARTIFACTS, ConsoleLog
 from tests.unit.test_handout import CONDITIONS, GENERATED, IMG, JS_LINK, SCRIPT, VIEW_URL, injected_kb, make_charts
 
 MODES = {"images": True, "plotly": False}
+HOVER_EVERY_TRACE = """() => {
+  const shown = [];
+  for (const gd of document.querySelectorAll('.plotly-chart')) {
+    gd.data.forEach((trace, i) => {
+      const point = trace.type === 'heatmap' ? [1, 0] : 0;
+      try { Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: point}]); } catch (e) { return; }
+      const label = gd.querySelector('.hoverlayer');
+      if (label && label.textContent) shown.push(label.textContent);
+    });
+  }
+  return shown;
+}"""
 
 
 class Offline:
@@ -123,10 +135,9 @@ def test_injected_markup_is_shown_not_run(offline_page: Page, data_copy: Path, t
     _, url = write(tmp_path, f"injected-{mode}.html", html)
     watch = open_offline(offline_page, url, len(charts), mode)
     page = offline_page
-    if mode == "plotly":  # hover every chart's points: hover labels hold the injected names too
-        for box in page.locator(".plotly-chart").all():
-            box.hover()
-            page.mouse.move(0, 0)
+    if mode == "plotly":  # show a hover label of every trace: hover labels hold the injected names too
+        shown = page.evaluate(HOVER_EVERY_TRACE)
+        assert any(SCRIPT in text for text in shown), shown
     page.wait_for_timeout(300)
     assert watch.dialogs == []
     assert watch.fetched() == [], watch.fetched()
@@ -137,3 +148,20 @@ def test_injected_markup_is_shown_not_run(offline_page: Page, data_copy: Path, t
     assert IMG in body and JS_LINK in body
     assert page.evaluate("document.querySelectorAll('img[src=x], [onerror], script[src]').length") == 0
     assert page.evaluate("Array.from(document.links).filter(a => a.protocol === 'javascript:').length") == 0
+
+
+def test_the_watch_sees_requests_dialogs_and_errors(offline_page: Page, tmp_path: Path) -> None:
+    """The checks above would catch a handout that fetches something or runs a script (loopback only, and aborted)."""
+    leaky = (
+        '<!DOCTYPE html><html><head><link rel="stylesheet" href="http://127.0.0.1:9/a.css"></head>'
+        '<body><img src="http://127.0.0.1:9/x.png"><script>alert(1)</script></body></html>'
+    )
+    _, url = write(tmp_path, "leaky.html", leaky)
+    watch = Offline(offline_page, url)
+    offline_page.goto(url, wait_until="load")
+    offline_page.wait_for_timeout(300)
+    assert url in watch.requests  # the file itself goes through the route
+    assert sorted(watch.fetched()) == ["http://127.0.0.1:9/a.css", "http://127.0.0.1:9/x.png"]
+    assert sorted(watch.blocked) == sorted(watch.fetched())
+    assert watch.dialogs == ["1"]
+    assert watch.console.errors  # the blocked loads are reported

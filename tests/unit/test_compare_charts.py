@@ -1,0 +1,121 @@
+"""Comparison tables and chart builders from the real knowledge base."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from components.charts import (
+    LECTURE,
+    NORMAL,
+    aggravating_heatmap,
+    differential_chart,
+    fagan_chart,
+    feature_range_chart,
+    pain_location_chart,
+    rom_chart,
+)
+from components.compare import NOT_REPORTED, build_comparison, cell_text, comparison_csv, detail_rows, discrimination
+from components.diagnosis import rank
+from components.explorer import key_figure, provoking
+from components.knowledge.loader import KnowledgeBase
+from components.palette import CONDITION_COLOURS, OKABE_ITO
+from components.safety import csv_safe, md_escape
+from components.sources import reference_table, references_by_condition
+
+KEY3 = ["ifi", "dgs", "lumbar_sciatica"]
+
+
+def test_comparison_cells_sourced_conflicts_and_gaps(kb: KnowledgeBase) -> None:
+    comp = build_comparison(kb, KEY3)
+    assert [r.feature.id for r in comp.rows] == list(kb.features)
+    female = next(r for r in comp.rows if r.feature.id == "female_pct")
+    ifi = female.cells[0]
+    assert ifi.conflict and ifi.refs and not ifi.not_reported
+    assert "%" in ifi.summary
+    bilateral = next(r for r in comp.rows if r.feature.id == "bilateral_pct")
+    assert bilateral.cells[1].not_reported  # DGS: no source reports it
+    assert "course notes" in (bilateral.cells[0].course or "")
+    assert "[" in cell_text(ifi, comp)
+    assert comp.citations and all(r in kb.references for r in comp.citations)
+
+
+def test_highlighted_features_are_the_best_separators(kb: KnowledgeBase) -> None:
+    comp = build_comparison(kb, KEY3)
+    highlighted = [r for r in comp.rows if r.highlighted]
+    assert 1 <= len(highlighted) <= 3
+    others = [r.score for r in comp.rows if not r.highlighted and r.score is not None]
+    assert min(r.score or 0 for r in highlighted) >= max(others, default=0)
+
+
+def test_discrimination_of_identical_conditions_is_zero(kb: KnowledgeBase) -> None:
+    assert discrimination(kb, kb.features["female_pct"], ["ifi", "ifi"]) == 0
+
+
+def test_changing_conditions_and_features_changes_table(kb: KnowledgeBase) -> None:
+    comp = build_comparison(kb, ["fai", "hip_oa"], ["female_pct", "age_years"])
+    assert comp.conditions == ("fai", "hip_oa")
+    assert [r.feature.id for r in comp.rows] == ["female_pct", "age_years"]
+
+
+def test_comparison_csv_has_every_condition_and_references(kb: KnowledgeBase) -> None:
+    comp = build_comparison(kb, KEY3)
+    rows = list(csv.reader(io.StringIO(comparison_csv(kb, comp))))
+    assert rows[0][1:4] == [kb.conditions[c].name for c in KEY3]
+    assert any(r and r[0] == "[1]" for r in rows)
+    assert any("not reported" in cell for r in rows for cell in r)
+    assert detail_rows(kb, comp)
+
+
+def test_safety_helpers() -> None:
+    assert csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert csv_safe("+1 (evil)") == "'+1 (evil)"
+    assert csv_safe("-12.5") == "-12.5" and csv_safe("@x") == "'@x" and csv_safe("plain") == "plain"
+    escaped = md_escape("<script>[x](javascript:y) :red[z]")
+    assert "<" not in escaped.replace("\\<", "") and "\\[" in escaped and "\\:" in escaped
+
+
+def test_palette_is_okabe_ito_and_fixed_per_condition(kb: KnowledgeBase) -> None:
+    assert set(CONDITION_COLOURS) == set(kb.conditions)
+    assert set(CONDITION_COLOURS.values()) <= set(OKABE_ITO)
+    fig = feature_range_chart(kb, "female_pct", ["dgs", "ifi"]).figure
+    colours = {t.marker.color for t in fig.data if t.mode == "markers"}
+    assert CONDITION_COLOURS["ifi"] in colours and CONDITION_COLOURS["dgs"] in colours
+
+
+def test_bilateral_chart_shows_course_claim_against_sources(kb: KnowledgeBase) -> None:
+    chart = feature_range_chart(kb, "bilateral_pct", KEY3)
+    assert "course notes say up to 40%" in chart.summary
+    assert "DGS not reported" in chart.summary
+    assert any(t.marker.symbol == "diamond-open" for t in chart.figure.data if t.mode and "markers" in t.mode)
+
+
+def test_every_chart_has_a_summary_and_lecture_sizes(kb: KnowledgeBase) -> None:
+    charts = [
+        rom_chart(kb),
+        feature_range_chart(kb, "age_years", KEY3),
+        aggravating_heatmap(kb, KEY3),
+        pain_location_chart(kb, KEY3),
+        differential_chart(kb, rank({}, kb=kb)),
+        fagan_chart(0.3, 5, 0.68, label="t"),
+    ]
+    for chart in charts:
+        assert chart.summary.endswith(".") and len(chart.summary) > 20
+    big = aggravating_heatmap(kb, KEY3, LECTURE).figure.layout.font.size
+    assert big > aggravating_heatmap(kb, KEY3, NORMAL).figure.layout.font.size
+
+
+def test_explorer_key_figures_and_provocations(kb: KnowledgeBase) -> None:
+    fig = key_figure(kb, "ifi", "female_pct")
+    assert fig.sources >= 3 and fig.conflict and fig.value.endswith("%")
+    assert key_figure(kb, "dgs", "bilateral_pct").value == NOT_REPORTED
+    moves = [p.feature for p in provoking(kb, "ifi")]
+    assert "worse_long_strides" in moves and "worse_hip_extension" in moves
+
+
+def test_sources_by_condition(kb: KnowledgeBase) -> None:
+    by = references_by_condition(kb)
+    assert "ifi" in by["singer_nd_ifi_meta"]
+    table = reference_table(kb, ["ifi"])
+    assert "singer_nd_ifi_meta" in set(table["id"])
+    assert len(reference_table(kb)) == len(kb.references)
