@@ -5,8 +5,8 @@ Four kinds of question, each asked only where the data support one clear answer:
 - ``female``: which of a few conditions has the highest reported share of women. Every condition
   needs at least one reported number; the winner's lowest value must exceed every other condition's
   highest value by ``MIN_FEMALE_GAP`` points (overlapping ranges and ties are never asked).
-- ``lr``: which of a condition's tests has the highest published positive likelihood ratio; the
-  winner must beat the runner-up by the factor ``MIN_LR_RATIO`` (near ties are never asked).
+- ``lr``: which of three or four of a condition's tests has the highest published positive likelihood
+  ratio; the winner must beat the runner-up by the factor ``MIN_LR_RATIO`` (near ties are never asked).
 - ``provocation``: which movement or position typically provokes a condition's pain; the answer is a
   feature whose every sourced row is a ``typical`` band (or a share at least as high), the wrong
   options are features the sources do not report for it, or report only occasionally or rarely.
@@ -172,7 +172,7 @@ def lr_tests(kb: KnowledgeBase, condition: str) -> list[DiagnosticTest]:
 def lr_question(kb: KnowledgeBase, condition: str, test_ids: Sequence[str], *, rng: random.Random | None = None) -> Question | None:
     """'Which test has the highest LR+ for this condition?' over these tests, or None when there is no clear winner."""
     tests = [kb.tests[t] for t in test_ids if t in kb.tests]
-    if len(tests) < 2 or len(tests) != len(set(test_ids)) or any(t.condition != condition or t.lr_pos is None for t in tests):
+    if len(tests) < MIN_OPTIONS or len(tests) != len(set(test_ids)) or any(t.condition != condition or t.lr_pos is None for t in tests):
         return None
     ranked = sorted(tests, key=lambda t: -(t.lr_pos or 0.0))
     best, runner = ranked[0], ranked[1]
@@ -209,11 +209,11 @@ def lr_question(kb: KnowledgeBase, condition: str, test_ids: Sequence[str], *, r
 
 
 def lr_candidates(kb: KnowledgeBase) -> list[tuple[str, tuple[str, ...]]]:
-    """Every (condition, set of two to four tests) with a clear highest LR+."""
+    """Every (condition, set of three or four tests) with a clear highest LR+."""
     out = []
     for c in kb.conditions:
         ids = [t.id for t in lr_tests(kb, c)]
-        for size in range(min(MAX_OPTIONS, len(ids)), 1, -1):
+        for size in range(min(MAX_OPTIONS, len(ids)), MIN_OPTIONS - 1, -1):
             for combo in itertools.combinations(ids, size):
                 if lr_question(kb, c, combo) is not None:
                     out.append((c, combo))

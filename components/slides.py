@@ -38,6 +38,7 @@ FOOTER_H = Inches(0.4)
 BODY_BOTTOM = SLIDE_H - FOOTER_H - Inches(0.15)
 CONTENT_W = SLIDE_W - 2 * MARGIN
 ROWS_PER_SLIDE = 6
+FULL_NAMES_UP_TO = 4
 MIN_CHART_PX = 640
 MAX_CHART_PX = 1100
 INK = RGBColor(0x1B, 0x1B, 0x1B)
@@ -119,15 +120,17 @@ def _http_link(url: str) -> str | None:
 def _title_slide(prs: Presentation, kb: KnowledgeBase, comparison: Comparison, view_url: str, generated: dt.date) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[LAYOUT_TITLE])
     title = slide.shapes.title
-    title.left, title.top, title.width, title.height = MARGIN, Inches(1.0), CONTENT_W, Inches(1.5)
+    title.left, title.top, title.width, title.height = MARGIN, Inches(0.6), CONTENT_W, Inches(1.9)
     title.text_frame.word_wrap = True
-    title.text_frame.text = _x(comparison_title(kb, comparison))
+    text = _x(comparison_title(kb, comparison))
+    title.text_frame.text = text
+    title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     for run in title.text_frame.paragraphs[0].runs:
-        run.font.size = Pt(44)
+        run.font.size = Pt(44 if len(text) <= 45 else 36 if len(text) <= 75 else 30)
         run.font.bold = True
         run.font.color.rgb = INK
     body = slide.placeholders[1]
-    body.left, body.top, body.width, body.height = MARGIN, Inches(2.7), CONTENT_W, Inches(4.2)
+    body.left, body.top, body.width, body.height = MARGIN, Inches(2.75), CONTENT_W, Inches(4.1)
     tf: TextFrame = body.text_frame
     tf.word_wrap = True
     tf.vertical_anchor = MSO_ANCHOR.TOP
@@ -206,7 +209,13 @@ def paginate_rows(
 
 
 def _table_slides(prs: Presentation, kb: KnowledgeBase, comparison: Comparison, generated: dt.date, rows_per_slide: int) -> None:
-    header = ["Feature", *condition_names(kb, comparison)]
+    # Full names while they fit; with more than four columns the short names keep the header to a line or two.
+    names = (
+        condition_names(kb, comparison)
+        if len(comparison.conditions) <= FULL_NAMES_UP_TO
+        else [kb.conditions[c].short_name for c in comparison.conditions]
+    )
+    header = ["Feature", *names]
     rows = [
         _TableRow(row.feature.label, row.highlighted, tuple(cell_text(cell, comparison) for cell in row.cells)) for row in comparison.rows
     ]

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from components.compare import build_comparison, comparison_csv, detail_rows
+from components.compare import build_comparison, detail_rows
+from components.links import page_url
 from components.ui import render
+from components.ui.handouts import comparison_downloads
 from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
 from components.ui.links import read_view, write_view
@@ -36,17 +38,10 @@ st.caption(
     ":orange[:material/warning: sources differ] marks cells where sources disagree: every value is kept. "
     "Bands such as *common* are estimates from the sources' wording."
 )
-st.download_button(
-    "Download the table (CSV)",
-    data=lambda: comparison_csv(kb, comparison),
-    file_name="hiplens-comparison.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-    key="compare_download_csv",
-)
+all_features = list(features) == list(kb.features)
+view = {"conditions": tuple(chosen), "features": () if all_features else tuple(features), "step": step}
+comparison_downloads(kb, comparison, page_url("compare", {**view, "step": 0}))
 with st.expander("Every value with its source", icon=":material/fact_check:"):
     st.dataframe(detail_rows(kb, comparison), hide_index=True, width="stretch", key="compare_details")
 render.reference_list(kb, comparison.citations)
-all_features = list(features) == list(kb.features)
-write_view("compare", {"conditions": tuple(chosen), "features": () if all_features else tuple(features), "step": step})
+write_view("compare", view)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.compare import Citations
 from components.diagnosis import rank
+from components.safety import md_escape
 from components.ui import practice, render
 from components.ui.differential import reasons
 from components.ui.kb import get_kb
@@ -25,7 +26,7 @@ def _go(step: int) -> None:
 
 def _restart(case_id: str) -> None:
     for i in range(3):
-        st.session_state.pop(f"cases_pick_{case_id}_{i}", None)
+        st.session_state.pop(f"cases_picked_{case_id}_{i}", None)
     _go(0)
 
 
@@ -45,39 +46,50 @@ stages = practice.STAGES[: min(step, 2) + 1]
 for i, stage in enumerate(stages):
     practice.stage_narrative(kb, case, stage, current=i == step)
 
-pick_keys = [f"cases_pick_{cid}_{i}" for i in range(3)]
+pick_keys = [f"cases_picked_{cid}_{i}" for i in range(3)]
 if step < 3:
     stage = practice.STAGES[step]
     st.subheader(f":material/how_to_reg: Your leading diagnosis after the {stage}")
     chosen = st.session_state.get(pick_keys[step])
-    st.pills(
-        "Leading diagnosis",
-        list(names),
-        format_func=names.get,
-        key=pick_keys[step],
-        label_visibility="collapsed",
-        disabled=chosen is not None,
-    )
-    chosen = st.session_state.get(pick_keys[step])
     if chosen is None:
+        widget = f"cases_pick_{cid}_{step}"
+        st.pills(
+            "Leading diagnosis",
+            list(names),
+            format_func=names.get,
+            key=widget,
+            label_visibility="collapsed",
+            on_change=practice.commit,
+            args=(widget, pick_keys[step]),
+        )
         st.info("Pick one condition to see how this step's findings move the differential.", icon=":material/touch_app:")
     else:
+        st.markdown(f":material/lock: You committed to **{md_escape(names[chosen])}**.")
         citations = Citations()
         ranked = rank(practice.findings_until(case, step), sex=case.sex, age=case.age, kb=kb)
         previous = rank(practice.findings_until(case, step - 1), sex=case.sex, age=case.age, kb=kb) if step else None
         st.subheader(":material/bar_chart: The differential after this step")
         st.caption("Bayes' theorem over the eight conditions, starting equal, with the case's age and sex. Bands are estimates.")
         practice.differential(kb, ranked, previous, key=f"cases_diff_{step}")
+        render.abbreviations(kb)
         st.subheader(":material/balance: Why this order")
         reasons(kb, ranked, practice.findings_until(case, step), citations, top=3)
         render.reference_list(kb, citations.order)
     labels = ("Next: examination", "Next: imaging", "Show the answer")
     with st.container(horizontal=True, key="cases_nav"):
         st.button("Back", icon=":material/chevron_left:", key="cases_back", on_click=_go, args=(step - 1,), disabled=step == 0)
-        st.button(labels[step], icon=":material/chevron_right:", type="primary", key="cases_next", on_click=_go, args=(step + 1,), disabled=chosen is None)
+        st.button(
+            labels[step],
+            icon=":material/chevron_right:",
+            type="primary",
+            key="cases_next",
+            on_click=_go,
+            args=(step + 1,),
+            disabled=chosen is None,
+        )
 else:
-    practice.case_answer(kb, case, [st.session_state.get(k) for k in pick_keys])
     ranked = rank(case.findings, sex=case.sex, age=case.age, kb=kb)
+    practice.case_answer(kb, case, [st.session_state.get(k) for k in pick_keys], ranked)
     with st.expander("The differential with every finding of the case", icon=":material/bar_chart:"):
         practice.differential(kb, ranked, None, key="cases_diff_final")
     st.button("Start this case again", icon=":material/restart_alt:", key="cases_restart", on_click=_restart, args=(cid,))

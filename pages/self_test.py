@@ -29,12 +29,12 @@ st.markdown(
 seed = int(st.session_state["quiz_seed"])
 questions = generate_quiz(kb, seed)
 keys = [f"quiz_{seed}_{i}" for i in range(len(questions))]
-correct, answered = score(questions, [st.session_state.get(k) for k in keys])
+correct, answered = score(questions, [st.session_state.get(practice.answer_key(k)) for k in keys])
 top = st.container(horizontal=True, vertical_alignment="bottom", key="quiz_top")
 citations = Citations()
 for i, (q, key) in enumerate(zip(questions, keys, strict=True), start=1):
     practice.question(kb, q, i, key, citations)
-correct, answered = score(questions, [st.session_state.get(k) for k in keys])
+correct, answered = score(questions, [st.session_state.get(practice.answer_key(k)) for k in keys])
 with top:
     practice.score_line(correct, answered, len(questions))
     st.button("New quiz", icon=":material/refresh:", key="quiz_new", on_click=_new_quiz, help="A new set of questions, with its own link")

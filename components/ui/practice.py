@@ -46,25 +46,51 @@ def lines_markdown(kb: KnowledgeBase, lines: Sequence[ExplanationLine], citation
 # --------------------------------------------------------------------------- self-test
 
 
+def commit(widget_key: str, store_key: str) -> None:
+    """Keep a widget's value under a key of its own (the widget is then replaced by the locked answer)."""
+    st.session_state[store_key] = st.session_state.get(widget_key)
+
+
+def answer_key(key: str) -> str:
+    """The session key where a question's committed answer is kept."""
+    return f"{key}_answer"
+
+
+def _locked_options(q: Question, chosen: str) -> str:
+    lines = []
+    for o in q.options:
+        label = md_escape(o.label)
+        if o.id == q.answer:
+            mine = " (your answer)" if o.id == chosen else ""
+            lines.append(f"- :green[:material/check_circle: **{label}**]{mine}")
+        elif o.id == chosen:
+            lines.append(f"- :red[:material/cancel: {label}] (your answer)")
+        else:
+            lines.append(f"- :gray[:material/radio_button_unchecked: {label}]")
+    return "\n".join(lines)
+
+
 def question(kb: KnowledgeBase, q: Question, number: int, key: str, citations: Citations) -> str | None:
-    """One question: options, then (once answered, and locked) the verdict and the cited explanation."""
+    """One question: options until answered; then the locked answer, the verdict and the cited explanation."""
     labels = {o.id: o.label for o in q.options}
-    chosen = st.session_state.get(key)
+    store = answer_key(key)
+    chosen = st.session_state.get(store)
     with st.container(border=True, key=f"{key}_box"):
         st.markdown(f"**{number}.** {md_escape(q.prompt)}")
-        st.radio(
-            f"Answer to question {number}",
-            [o.id for o in q.options],
-            format_func=lambda o: labels.get(o, o),
-            index=None,
-            key=key,
-            disabled=chosen is not None,
-            label_visibility="collapsed",
-        )
-        chosen = st.session_state.get(key)
         if chosen is None:
+            st.radio(
+                f"Answer to question {number}",
+                [o.id for o in q.options],
+                format_func=lambda o: labels.get(o, o),
+                index=None,
+                key=key,
+                on_change=commit,
+                args=(key, store),
+                label_visibility="collapsed",
+            )
             st.caption("Commit to an answer to see why.")
             return None
+        st.markdown(_locked_options(q, chosen))
         if q.is_correct(chosen):
             st.success(f"Correct: {md_escape(q.answer_label)}.", icon=":material/check_circle:")
         else:
@@ -88,6 +114,7 @@ def score_line(correct: int, answered: int, total: int) -> None:
         f"{correct} / {total}",
         delta=f"{answered} of {total} answered",
         delta_color="off",
+        delta_arrow="off",
         border=True,
     )
 
@@ -139,7 +166,7 @@ def differential(kb: KnowledgeBase, ranked: Sequence[Ranked], previous: Sequence
         column_config={
             "Condition": st.column_config.TextColumn(pinned=True),
             "Now (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
-            "Before this step (%)": st.column_config.NumberColumn(format="%.0f%%"),
+            "Before (%)": st.column_config.NumberColumn(format="%.0f%%", help="Before this step's findings (pre-test at the first step)"),
             "Change (points)": st.column_config.NumberColumn(format="%+.0f"),
         },
     )
@@ -158,10 +185,18 @@ def picks_summary(kb: KnowledgeBase, picks: Sequence[str | None], answer: str) -
     st.markdown("\n".join(lines))
 
 
-def case_answer(kb: KnowledgeBase, case: Case, picks: Sequence[str | None]) -> None:
-    """The last step of a case: the diagnosis, what gave it away, the student's picks and the source."""
+def case_answer(kb: KnowledgeBase, case: Case, picks: Sequence[str | None], ranked: Sequence[Ranked]) -> None:
+    """The last step of a case: the diagnosis, what gave it away, the student's picks, the evidence's verdict and the source."""
     cond = kb.conditions[case.final_diagnosis]
     st.success(f"Final diagnosis: **{md_escape(cond.name)}**", icon=":material/task_alt:")
+    place = next((i for i, r in enumerate(ranked, start=1) if r.condition == cond.id), None)
+    if place is not None:
+        prob = ranked[place - 1].probability * 100
+        st.caption(
+            f":material/bar_chart: With every finding of the case, the evidence-based differential ranks it {place} of "
+            f"{len(ranked)} ({prob:.0f}%)."
+            + ("" if place == 1 else " It did not come first: look at which findings pointed elsewhere, and at which rest on estimates.")
+        )
     st.subheader(":material/lightbulb: What gave it away")
     st.markdown(md_escape(case.giveaway))
     st.subheader(":material/checklist: Your leading diagnosis at each step")
@@ -194,19 +229,20 @@ def flashcard(kb: KnowledgeBase, card: Card, *, flipped: bool, citations: Citati
 # --------------------------------------------------------------------------- glossary
 
 
-def glossary_item(kb: KnowledgeBase, term: GlossaryTerm, citations: Citations) -> str:
-    """One glossary term as Markdown: name, aliases, kind, definition and citations."""
+def glossary_item(kb: KnowledgeBase, term: GlossaryTerm, citations: Citations, *, badge: bool = False) -> str:
+    """One glossary term as Markdown: name, aliases, (kind,) definition and citations."""
     aliases = f" :gray[(also: {md_escape(', '.join(term.aliases))})]" if term.aliases else ""
     related = ", ".join(kb.conditions[c].short_name for c in term.conditions if c in kb.conditions)
     where = f"  \n  :small[:gray[Matters in: {md_escape(related)}]]" if related else ""
-    return f"- **{md_escape(term.term)}**{aliases} {KIND_BADGES.get(term.kind, '')}  \n  {md_escape(term.definition)} {render.cite(kb, term.refs, citations)}{where}"
+    kind = f" {KIND_BADGES.get(term.kind, '')}" if badge else ""
+    return f"- **{md_escape(term.term)}**{aliases}{kind}  \n  {md_escape(term.definition)} {render.cite(kb, term.refs, citations)}{where}"
 
 
 def glossary_highlight(kb: KnowledgeBase, term: GlossaryTerm, citations: Citations) -> None:
     """The looked-up term, shown first in a bordered box."""
     with st.container(border=True, key="glossary_highlight"):
         st.markdown(":material/bookmark: **Looked up**")
-        st.markdown(glossary_item(kb, term, citations))
+        st.markdown(glossary_item(kb, term, citations, badge=True))
 
 
 def glossary_groups(kb: KnowledgeBase, groups: Mapping[str, Sequence[GlossaryTerm]], citations: Citations) -> None:

@@ -1,0 +1,1 @@
+"""Benchmark commands: page-ready times in a real browser and a websocket load test (see README)."""

@@ -1,0 +1,69 @@
+"""Downloads of a comparison: CSV, a printable HTML handout and a PowerPoint deck, made on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from components.charts import LECTURE, NORMAL, Chart, ChartStyle, aggravating_heatmap, feature_range_chart, pain_location_chart
+from components.compare import Comparison, comparison_csv
+from components.handout import HANDOUT_MIME, handout_filename, handout_html
+from components.knowledge.loader import KnowledgeBase
+from components.slides import PPTX_MIME, slides_pptx
+
+
+def _origin() -> str:
+    try:
+        parts = urlsplit(st.context.url or "")
+    except (AttributeError, ValueError):
+        return ""
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def handout_charts(kb: KnowledgeBase, conditions: Sequence[str], style: ChartStyle = NORMAL) -> list[Chart]:
+    """The charts that go with a comparison handout."""
+    return [
+        feature_range_chart(kb, "bilateral_pct", conditions, style),
+        feature_range_chart(kb, "female_pct", conditions, style),
+        feature_range_chart(kb, "age_years", conditions, style),
+        aggravating_heatmap(kb, conditions, style),
+        pain_location_chart(kb, conditions, style),
+    ]
+
+
+def comparison_downloads(kb: KnowledgeBase, comparison: Comparison, view_url: str) -> None:
+    """Three download buttons; each file is built only when it is asked for."""
+    today = dt.date.today()
+    url = f"{_origin()}{view_url}"
+    conditions = list(comparison.conditions)
+    with st.container(horizontal=True, key="compare_downloads"):
+        st.download_button(
+            "Table (CSV)",
+            data=lambda: comparison_csv(kb, comparison),
+            file_name="hiplens-comparison.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key="compare_download_csv",
+        )
+        st.download_button(
+            "Handout (HTML, printable)",
+            data=lambda: handout_html(kb, comparison, handout_charts(kb, conditions), view_url=url, generated=today),
+            file_name=handout_filename(today),
+            mime=HANDOUT_MIME,
+            on_click="ignore",
+            icon=":material/print:",
+            key="compare_download_html",
+        )
+        st.download_button(
+            "Slides (PowerPoint)",
+            data=lambda: slides_pptx(kb, comparison, handout_charts(kb, conditions, LECTURE), view_url=url, generated=today),
+            file_name=handout_filename(today, "pptx"),
+            mime=PPTX_MIME,
+            on_click="ignore",
+            icon=":material/slideshow:",
+            key="compare_download_pptx",
+        )
