@@ -24,6 +24,7 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from components.compare import format_value
 from components.knowledge.loader import KnowledgeBase
@@ -317,10 +318,11 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
-def _tokens(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> frozenset[str]:
     """Significant word stems of a text (digits kept, short and generic words dropped)."""
     words = re.findall(r"[a-z0-9]+", text.casefold())
-    return {_stem(w) for w in words if (len(w) >= 3 or any(ch.isdigit() for ch in w)) and w not in GENERIC_WORDS}
+    return frozenset(_stem(w) for w in words if (len(w) >= 3 or any(ch.isdigit() for ch in w)) and w not in GENERIC_WORDS)
 
 
 def _condition_texts(cond: Condition) -> list[str]:
@@ -352,10 +354,16 @@ def foreign_structure(kb: KnowledgeBase, condition: str, structure: str) -> bool
     cond = kb.conditions[condition]
     if structure.casefold() in (s.casefold() for s in cond.structures):
         return False
+    return not (wanted & _written_tokens(cond))
+
+
+@lru_cache(maxsize=64)
+def _written_tokens(cond: Condition) -> frozenset[str]:
+    """Every significant word stem written anywhere about a condition."""
     written: set[str] = set()
     for text in _condition_texts(cond):
         written |= _tokens(text)
-    return not (wanted & written)
+    return frozenset(written)
 
 
 def structure_question(

@@ -32,7 +32,11 @@ if len(chosen) < 2 or not features:
 
 comparison = build_comparison(kb, chosen, features)
 step = reveal_controls("compare_step", len(comparison.rows), noun="feature row")
-st.markdown(render.comparison_markdown(kb, comparison, rows=step or None))
+layout = st.segmented_control("Layout", ["Table", "Cards"], default="Table", key="compare_layout", help="Cards read better on a phone")
+if layout == "Cards":
+    render.comparison_cards(kb, comparison, rows=step or None)
+else:
+    st.markdown(render.comparison_markdown(kb, comparison, rows=step or None))
 st.caption(
     ":material/star: marks the features that best tell these conditions apart. "
     ":orange[:material/warning: sources differ] marks cells where sources disagree: every value is kept. "

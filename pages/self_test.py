@@ -5,7 +5,7 @@ import random
 import streamlit as st
 
 from components.compare import Citations
-from components.quiz import generate_quiz, score
+from components.quiz import score
 from components.ui import practice, render
 from components.ui.kb import get_kb
 from components.ui.links import read_view, write_view
@@ -27,7 +27,7 @@ st.markdown(
     "Commit to an answer to see the numbers and their sources; an answer cannot be changed once given."
 )
 seed = int(st.session_state["quiz_seed"])
-questions = generate_quiz(kb, seed)
+questions = practice.sitting(seed)
 keys = [f"quiz_{seed}_{i}" for i in range(len(questions))]
 correct, answered = score(questions, [st.session_state.get(practice.answer_key(k)) for k in keys])
 top = st.container(horizontal=True, vertical_alignment="bottom", key="quiz_top")

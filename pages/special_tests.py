@@ -58,7 +58,7 @@ if tid:
             st.warning(md_escape(test.caveat), icon=":material/warning:")
     family = same_test(kb, test)
     if len(family) > 1:
-        st.markdown("**The same test in other studies and conditions**")
+        st.markdown("**The same test (or tests of the same finding) in other studies and conditions**")
         st.dataframe(table_rows(kb, family), hide_index=True, width="stretch", column_config={"id": None}, key="tests_family")
 render.reference_list(kb, citations.order)
 write_view("tests", {"conditions": tuple(chosen), "test": tid})

@@ -13,9 +13,10 @@ from components.flashcards import Card
 from components.glossary import KIND_LABELS, find_terms_in
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import Case, GlossaryTerm
-from components.quiz import ExplanationLine, Question
+from components.quiz import ExplanationLine, Question, generate_quiz
 from components.safety import md_escape
 from components.ui import render
+from components.ui.kb import data_dir, get_kb
 from components.ui.links import page_link
 from components.ui.style import chart_style
 
@@ -44,6 +45,16 @@ def lines_markdown(kb: KnowledgeBase, lines: Sequence[ExplanationLine], citation
 
 
 # --------------------------------------------------------------------------- self-test
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _sitting(seed: int, folder: str) -> tuple[Question, ...]:
+    return tuple(generate_quiz(get_kb(), seed))
+
+
+def sitting(seed: int) -> tuple[Question, ...]:
+    """The questions of a seed (generated once per process and content folder; questions are immutable)."""
+    return _sitting(seed, str(data_dir()))
 
 
 def commit(widget_key: str, store_key: str) -> None:

@@ -119,21 +119,35 @@ def comparison_markdown(kb: KnowledgeBase, comparison: Comparison, *, rows: int 
     for row in shown:
         label = md_escape(row.feature.label)
         label = f"**{label}** :material/star:" if row.highlighted else label
-        cells = []
-        for cell in row.cells:
-            if cell.not_reported:
-                text = ":gray[not reported]"
-            else:
-                markers = "".join(marker(kb.references[r], comparison.number_of(r)) for r in cell.refs)
-                text = f"{md_escape(cell.summary)} {markers}".strip()
-                if cell.conflict:
-                    text += " :orange[:material/warning: sources differ]"
-            if cell.course:
-                course_ref = next(p.ref for p in cell.parts if p.basis == "course" and p.ref)
-                text += f" · :violet[*{md_escape(cell.course)}*] {marker(kb.references[course_ref], comparison.number_of(course_ref))}"
-            cells.append(text)
+        cells = [_cell_markdown(kb, comparison, cell) for cell in row.cells]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _cell_markdown(kb: KnowledgeBase, comparison: Comparison, cell) -> str:  # type: ignore[no-untyped-def]
+    if cell.not_reported:
+        text = ":gray[not reported]"
+    else:
+        markers = "".join(marker(kb.references[r], comparison.number_of(r)) for r in cell.refs)
+        text = f"{md_escape(cell.summary)} {markers}".strip()
+        if cell.conflict:
+            text += " :orange[:material/warning: sources differ]"
+    if cell.course:
+        course_ref = next(p.ref for p in cell.parts if p.basis == "course" and p.ref)
+        text += f" · :violet[*{md_escape(cell.course)}*] {marker(kb.references[course_ref], comparison.number_of(course_ref))}"
+    return text
+
+
+def comparison_cards(kb: KnowledgeBase, comparison: Comparison, *, rows: int | None = None) -> None:
+    """The comparison as one card per feature (reads well on a phone)."""
+    shown = comparison.rows if rows is None else comparison.rows[:rows]
+    for i, row in enumerate(shown):
+        with st.container(border=True, key=f"compare_card_{i}"):
+            star = " :material/star:" if row.highlighted else ""
+            lines = [f"**{md_escape(row.feature.label)}**{star}"]
+            for cid, cell in zip(comparison.conditions, row.cells, strict=True):
+                lines.append(f"- **{md_escape(kb.conditions[cid].short_name)}**: {_cell_markdown(kb, comparison, cell)}")
+            st.markdown("\n".join(lines))
 
 
 def comparison_plain(kb: KnowledgeBase, comparison: Comparison) -> list[dict[str, str]]:

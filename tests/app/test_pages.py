@@ -128,3 +128,20 @@ def test_broken_knowledge_base_shows_one_clear_message(tmp_path: Path, data_copy
     assert at.error and "could not load its knowledge base" in str(at.error[0].value)
     codes = [c.value for c in at.code]
     assert any("features.yaml" in c and "malformed YAML" in c for c in codes), codes
+
+
+def test_cards_layout_shows_one_card_per_feature() -> None:
+    at = open_page("compare", {"features": ["female_pct", "age_years", "bilateral_pct"]})
+    at.segmented_control(key="compare_layout").set_value("Cards").run()
+    assert not at.exception
+    cards = [m.value for m in at.markdown if str(m.value).startswith("**") and "- **IFI**" in str(m.value)]
+    assert len(cards) == 3
+    assert "not reported" in cards[2]  # DGS bilateral
+
+
+def test_step_link_reveals_rows_and_out_of_range_step_notices() -> None:
+    at = open_page("compare", {"step": "2"})
+    assert len(table_markdown(at).splitlines()) == 4
+    at = open_page("compare", {"step": "99"})
+    assert link_notices(at)
+    assert len(table_markdown(at).splitlines()) > 10
