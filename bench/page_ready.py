@@ -79,10 +79,10 @@ READY = """
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
-    if (chart.getClientRects().length && !chart.querySelector('.main-svg')) return false;
+    if (chart.checkVisibility() && !chart.querySelector('.main-svg')) return false;
   }
   for (const frame of document.querySelectorAll('[data-testid="stDataFrame"]')) {
-    if (frame.getClientRects().length && !frame.querySelector('canvas')) return false;
+    if (frame.checkVisibility() && !frame.querySelector('canvas')) return false;
   }
   return performance.now();
 }
@@ -95,10 +95,10 @@ DEBUG = """
   return {bench: window.__bench, script: app && app.getAttribute('data-test-script-state'),
           connection: app && app.getAttribute('data-test-connection-state'),
           skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
-          charts: charts.length, visibleChartsNotDrawn: charts.filter(c => c.getClientRects().length && !c.querySelector('.main-svg')).length,
+          charts: charts.length, visibleChartsNotDrawn: charts.filter(c => c.checkVisibility() && !c.querySelector('.main-svg')).length,
           frames: document.querySelectorAll('[data-testid="stDataFrame"]').length,
           visibleFramesWithoutCanvas: [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-            .filter(f => f.getClientRects().length && !f.querySelector('canvas')).length};
+            .filter(f => f.checkVisibility() && !f.querySelector('canvas')).length};
 }
 """
 

@@ -81,13 +81,29 @@ def _fold(text: str) -> str:
 
 
 def search(glossary: Mapping[str, GlossaryTerm], query: str) -> list[GlossaryTerm]:
-    """Terms whose name, alias or definition contains the query (case-insensitive); names first."""
+    """Terms whose name, alias or definition contains the query (case-insensitive).
+
+    Best matches first: a name equal to the query, then names starting with it, then names
+    containing it, then definitions containing it.
+    """
     q = _fold(query or "")
     if not q:
         return list(glossary.values())
-    by_name = [t for t in glossary.values() if any(q in _fold(n) for n in names_of(t))]
-    by_text = [t for t in glossary.values() if t not in by_name and q in _fold(t.definition)]
-    return by_name + by_text
+    ranked: list[tuple[int, int, GlossaryTerm]] = []
+    for order, term in enumerate(glossary.values()):
+        names = [_fold(n) for n in names_of(term)]
+        if q in names:
+            rank = 0
+        elif any(n.startswith(q) for n in names):
+            rank = 1
+        elif any(q in n for n in names):
+            rank = 2
+        elif q in _fold(term.definition):
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, order, term))
+    return [t for _, _, t in sorted(ranked, key=lambda x: (x[0], x[1]))]
 
 
 def group_by_kind(terms: Sequence[GlossaryTerm]) -> dict[str, list[GlossaryTerm]]:

@@ -6,7 +6,7 @@ from components.charts import rom_chart
 from components.compare import Citations
 from components.ui import render
 from components.ui.kb import get_kb
-from components.ui.links import read_view, write_view
+from components.ui.links import page_link, read_view, write_view
 from components.ui.overview import condition_map
 from components.ui.style import chart_style
 
@@ -17,6 +17,15 @@ ov = kb.overview
 
 st.title("The hip and buttock, taught from the evidence")
 render.education_notice()
+st.markdown(
+    "Deep buttock pain has look-alikes: **ischiofemoral impingement**, **deep gluteal syndrome** and "
+    "**lumbar disc sciatica** lead the list. Every number here cites its source; where sources disagree, all are shown."
+)
+with st.container(horizontal=True, key="overview_start"):
+    page_link("compare", "Compare IFI, DGS and sciatica", icon=":material/table_chart:")
+    page_link("differential", "Build a differential", icon=":material/psychology:")
+    page_link("cases", "Work through a case", icon=":material/assignment_ind:")
+    page_link("charts", "See the charts", icon=":material/bar_chart:")
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.subheader(":material/360: Mobility")

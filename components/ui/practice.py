@@ -166,9 +166,7 @@ def differential(kb: KnowledgeBase, ranked: Sequence[Ranked], previous: Sequence
     for r in ranked:
         now = r.probability * 100
         was = before.get(r.condition, r.pretest) * 100
-        rows.append(
-            {"Condition": kb.conditions[r.condition].name, "Now (%)": now, "Before this step (%)": was, "Change (points)": now - was}
-        )
+        rows.append({"Condition": kb.conditions[r.condition].short_name, "Now (%)": now, "Before (%)": was, "Change (points)": now - was})
     st.dataframe(
         rows,
         hide_index=True,

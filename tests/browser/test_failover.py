@@ -10,6 +10,13 @@ from tests.browser.server import wait_for_app
 
 DEEP_LINK = "/compare?conditions=fai&conditions=hip_oa"
 APP = "[data-testid='stApp']"
+# Records every connection state the app goes through (a reconnection can be over before Python looks).
+WATCH_STATES = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__hiplensStates = [];
+  new MutationObserver(() => window.__hiplensStates.push(app.getAttribute("data-test-connection-state")))
+    .observe(app, {attributes: true, attributeFilter: ["data-test-connection-state"]});
+}"""
 
 
 def sticky_replica(context: BrowserContext, url: str) -> str:
@@ -38,8 +45,9 @@ def test_page_reconnects_to_the_other_replica(browser: Browser) -> None:
             assert_comparison(page)
             first = sticky_replica(context, cluster.url)
 
+            page.evaluate(WATCH_STATES)
             cluster.stop_replica(cluster.index_of(first))
-            page.wait_for_selector(f"{APP}:not([data-test-connection-state='CONNECTED'])", state="attached", timeout=15_000)
+            page.wait_for_function("() => window.__hiplensStates.some((s) => s !== 'CONNECTED')", timeout=15_000)
             page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", state="attached", timeout=15_000)
             wait_for_app(page, timeout=15_000)
 

@@ -62,6 +62,8 @@ def test_config_choices(tmp_path: Path) -> None:
     assert "option http-server-close" in app and "option http-server-close" in static
     assert "timeout tunnel 2h" in defaults
     assert "option redispatch 1" in defaults
+    default_server = next(line for line in app if line.startswith("default-server "))
+    assert "on-marked-down shutdown-sessions" in default_server and "fall 3" in default_server
     # Static bundles from HAProxy's cache, with a year-long immutable lifetime.
     assert any(line.startswith("use_backend hiplens_static if { path_beg /static/ }") for line in front)
     assert "http-request cache-use hiplens_assets" in static
