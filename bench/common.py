@@ -58,11 +58,11 @@ def hiplens_targets() -> list[Target]:
 
 
 def minimal_targets() -> list[Target]:
-    """The three pages of bench/minimal_app (chart first: the reference page)."""
+    """The three pages of bench/minimal_app (chart first: the reference page; text is the default page, at /)."""
     return [
         Target("minimal", "chart", "chart", "views/plot_view.py", "chart", ""),
         Target("minimal", "table", "table", "views/table_view.py", "table", ""),
-        Target("minimal", "text", "text", "views/text_view.py", "text", ""),
+        Target("minimal", "text", "", "views/text_view.py", "", ""),
     ]
 
 

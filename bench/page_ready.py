@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError
 
-from bench.common import (  # noqa: E402
+from bench.common import (
     MINIMAL_APP,
     RESULTS,
     ROOT,
@@ -299,8 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = markdown_table(header, rows)
     print(table)
     over = [r for r in results if not r["within_target"]]
-    print(f"\nTarget: every HipLens page within {args.target}x of the minimal chart page ({fmt(reference)} ms): "
-          + ("all pages meet it." if not over else f"{len(over)} over: " + ", ".join(r["url"] for r in over)))
+    print(
+        f"\nTarget: every HipLens page within {args.target}x of the minimal chart page ({fmt(reference)} ms): "
+        + ("all pages meet it." if not over else f"{len(over)} over: " + ", ".join(r["url"] for r in over))
+    )
 
     profiles = {}
     if args.profile and over:
@@ -321,7 +323,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "loads_per_page": args.loads,
         "warm_runs_per_page": args.runs,
         "target_ratio": args.target,
-        "reference": {"page": minimal[0].label, "ready_median_ms": round(reference, 1), "warm_script_median_ms": round(reference_script, 2)},
+        "reference": {
+            "page": minimal[0].label,
+            "ready_median_ms": round(reference, 1),
+            "warm_script_median_ms": round(reference_script, 2),
+        },
         "pages": results,
         "profiles": profiles,
         "table": table,

@@ -29,7 +29,7 @@ CHUNKS = ("index.", "PlotlyChart.", "DataFrame.", "Markdown", "ButtonGroup.", "M
 
 
 def page_files() -> list[str]:
-    """URL paths of the frontend files one page load of HipLens needs (an approximation, about 7 MB)."""
+    """URL paths of the frontend files one page load of HipLens needs (an approximation, about 6 MB)."""
     static = streamlit_static_dir() / "static"
     paths = [p for p in sorted((static / "js").glob("*.js")) if p.name.startswith(CHUNKS)]
     paths += sorted((static / "css").glob("*.css")) + sorted((static / "media").glob("SourceSans*.woff2"))

@@ -54,7 +54,7 @@ COOKIE_SECRET_ENV = "HIPLENS_COOKIE_SECRET"
 DATA_ENV = "HIPLENS_DATA_DIR"
 MAX_URL_BYTES = 4096
 MAX_HEADER_BYTES = 12288
-CACHE_MB = 128
+CACHE_MB = 64
 CACHE_OBJECT_BYTES = 8 * 1024 * 1024
 RESTART_BACKOFF = 10.0
 PROBLEMS_LOGGED = 5
@@ -119,6 +119,17 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a listener could bind host:port now (as HAProxy does: with SO_REUSEADDR, without SO_REUSEPORT)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def find_haproxy() -> str:
@@ -365,6 +376,8 @@ class Cluster:
         ports: set[int] = set()
         if not self.port:
             self.port = free_port(self.bind if self.bind not in ("", "0.0.0.0", "::") else "127.0.0.1")
+        elif not port_is_free(self.bind or "0.0.0.0", self.port):
+            raise ClusterError(f"port {self.port} on {self.bind or '0.0.0.0'} is already in use")
         ports.add(self.port)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for index in range(self.count):

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.compare import Citations
-from components.ui import condition, render
+from components.ui import condition, practice, render
 from components.ui.kb import get_kb
 from components.ui.links import read_view, write_view
 
@@ -29,6 +29,7 @@ with right:
 
 st.subheader(":material/article: In detail")
 condition.sections(kb, cid, citations)
+practice.glossary_links(kb, [s.text for _, items in kb.conditions[cid].sections for s in items], key="explorer_terms")
 cond = kb.conditions[cid]
 if cond.course_notes:
     st.subheader(":material/school: The course notes beside the evidence")

@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from components.compare import Citations
 from components.diagnosis import rank
 from components.safety import md_escape
 from components.ui import practice, render
-from components.ui.differential import reasons
 from components.ui.kb import get_kb
 from components.ui.links import read_view, write_view
 
@@ -45,6 +43,7 @@ st.caption(" · ".join(f for f in facts if f) or "Age and sex not given")
 stages = practice.STAGES[: min(step, 2) + 1]
 for i, stage in enumerate(stages):
     practice.stage_narrative(kb, case, stage, current=i == step)
+practice.glossary_links(kb, [getattr(case, s).narrative for s in stages], key="cases_terms")
 
 pick_keys = [f"cases_picked_{cid}_{i}" for i in range(3)]
 if step < 3:
@@ -65,16 +64,7 @@ if step < 3:
         st.info("Pick one condition to see how this step's findings move the differential.", icon=":material/touch_app:")
     else:
         st.markdown(f":material/lock: You committed to **{md_escape(names[chosen])}**.")
-        citations = Citations()
-        ranked = rank(practice.findings_until(case, step), sex=case.sex, age=case.age, kb=kb)
-        previous = rank(practice.findings_until(case, step - 1), sex=case.sex, age=case.age, kb=kb) if step else None
-        st.subheader(":material/bar_chart: The differential after this step")
-        st.caption("Bayes' theorem over the eight conditions, starting equal, with the case's age and sex. Bands are estimates.")
-        practice.differential(kb, ranked, previous, key=f"cases_diff_{step}")
-        render.abbreviations(kb)
-        st.subheader(":material/balance: Why this order")
-        reasons(kb, ranked, practice.findings_until(case, step), citations, top=3)
-        render.reference_list(kb, citations.order)
+        practice.step_evidence(kb, case, step)
     labels = ("Next: examination", "Next: imaging", "Show the answer")
     with st.container(horizontal=True, key="cases_nav"):
         st.button("Back", icon=":material/chevron_left:", key="cases_back", on_click=_go, args=(step - 1,), disabled=step == 0)

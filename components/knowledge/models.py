@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, field_validator, model_validator
 
@@ -62,18 +62,8 @@ Strength = Literal[
     "educational-page",
     "course-notes",
 ]
-# Order used to rank evidence strength on screen (strongest first).
-STRENGTH_ORDER: tuple[str, ...] = (
-    "meta-analysis",
-    "systematic-review",
-    "guideline",
-    "cohort",
-    "case-series",
-    "case-report",
-    "expert-review",
-    "educational-page",
-    "course-notes",
-)
+# Order used to rank evidence strength on screen (strongest first): the order of the Literal above.
+STRENGTH_ORDER: tuple[str, ...] = get_args(Strength)
 Basis = Literal["reported", "derived", "estimate", "course"]
 Category = Literal["intra_articular", "extra_articular", "spinal"]
 Region = Literal[

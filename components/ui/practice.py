@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.charts import differential_chart
 from components.compare import Citations
-from components.diagnosis import Ranked
+from components.diagnosis import Ranked, rank
 from components.flashcards import Card
 from components.glossary import KIND_LABELS, find_terms_in
 from components.knowledge.loader import KnowledgeBase
@@ -16,6 +16,7 @@ from components.knowledge.models import Case, GlossaryTerm
 from components.quiz import ExplanationLine, Question, generate_quiz
 from components.safety import md_escape
 from components.ui import render
+from components.ui.differential import reasons
 from components.ui.kb import data_dir, get_kb
 from components.ui.links import page_link
 from components.ui.style import chart_style
@@ -112,6 +113,8 @@ def question(kb: KnowledgeBase, q: Question, number: int, key: str, citations: C
         st.markdown(f"**Why.**\n\n{lines_markdown(kb, q.explanation, citations)}")
         if q.note:
             st.caption(f":material/info: {md_escape(q.note)}")
+        if q.kind == "lr" and "likelihood_ratio" in kb.glossary:
+            glossary_link("likelihood_ratio", "What is a likelihood ratio?")
         return str(chosen)
 
 
@@ -174,11 +177,26 @@ def differential(kb: KnowledgeBase, ranked: Sequence[Ranked], previous: Sequence
         key=f"{key}_table",
         column_config={
             "Condition": st.column_config.TextColumn(pinned=True),
-            "Now (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
-            "Before (%)": st.column_config.NumberColumn(format="%.0f%%", help="Before this step's findings (pre-test at the first step)"),
-            "Change (points)": st.column_config.NumberColumn(format="%+.0f"),
+            "Now (%)": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f%%"),
+            "Before (%)": st.column_config.NumberColumn(format="%.1f%%", help="Before this step's findings (pre-test at the first step)"),
+            "Change (points)": st.column_config.NumberColumn(format="%+.1f"),
         },
     )
+
+
+def step_evidence(kb: KnowledgeBase, case: Case, step: int) -> None:
+    """After a committed pick: the differential with the findings so far, how it moved, and why, with sources."""
+    citations = Citations()
+    findings = findings_until(case, step)
+    ranked = rank(findings, sex=case.sex, age=case.age, kb=kb)
+    previous = rank(findings_until(case, step - 1), sex=case.sex, age=case.age, kb=kb) if step else None
+    st.subheader(":material/bar_chart: The differential after this step")
+    st.caption("Bayes' theorem over the eight conditions, starting equal, with the case's age and sex. Bands are estimates.")
+    differential(kb, ranked, previous, key=f"cases_diff_{step}")
+    render.abbreviations(kb)
+    st.subheader(":material/balance: Why this order")
+    reasons(kb, ranked, findings, citations, top=3)
+    render.reference_list(kb, citations.order)
 
 
 def picks_summary(kb: KnowledgeBase, picks: Sequence[str | None], answer: str) -> None:

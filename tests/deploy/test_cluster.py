@@ -5,6 +5,10 @@ from __future__ import annotations
 import gzip
 import http.client
 import logging
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from email.message import Message
@@ -13,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from deploy.cluster import COOKIE_NAME, REPLICA_HEADER, Cluster, streamlit_static_dir
+from deploy.cluster import COOKIE_NAME, REPLICA_HEADER, Cluster, ClusterError, free_port, streamlit_static_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "artifacts" / "logs" / "cluster"
@@ -173,3 +177,51 @@ def test_invalid_knowledge_base_keeps_a_replica_out(data_copy: Path, caplog: pyt
         for headers in ({}, {"Cookie": f"{COOKIE_NAME}=r1"}):
             status, response, _ = get(cluster.url, "/", headers)
             assert (status, response[REPLICA_HEADER]) == (200, "r0"), headers
+
+
+def children_of(pid: int) -> set[int]:
+    """The live child processes of pid."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(x) for x in (task / "children").read_text().split())
+    return found
+
+
+def test_command_line_serves_until_sigterm_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    output = (tmp_path / "cluster.out").open("wb")
+    cmd = [sys.executable, "deploy/cluster.py", "--replicas", "1", "--port", str(port), "--log-dir", str(tmp_path), "--no-warm"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                if get(url, "/_stcore/health")[0] == 200 and b"HipLens: " + url.encode() in (tmp_path / "cluster.out").read_bytes():
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        assert proc.poll() is None, (tmp_path / "cluster.out").read_text()
+        children = children_of(proc.pid)
+        assert len(children) == 2, children  # one replica and HAProxy
+        assert get(url, "/")[0] == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        output.close()
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+    log = (tmp_path / "cluster.out").read_text()
+    assert "got SIGTERM: stopping" in log and log.rstrip().endswith("stopped"), log
+
+
+def test_port_in_use_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        cluster = Cluster(replicas=1, port=busy.getsockname()[1], log_dir=tmp_path)
+        with pytest.raises(ClusterError, match="already in use"):
+            cluster.start()
+    assert not cluster.replicas
