@@ -39,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import jinja2
 
@@ -96,7 +97,7 @@ class Replica:
     started_at: float = 0.0
     restarts: int = 0
     script_ok: bool = False
-    _handle: object | None = field(default=None, repr=False)
+    _handle: BinaryIO | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -204,7 +205,7 @@ def _die_with_parent() -> None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _spawn(cmd: Sequence[str], *, log: Path, env: Mapping[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], object]:
+def _spawn(cmd: Sequence[str], *, log: Path, env: Mapping[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], BinaryIO]:
     """Start a child in its own process group, output appended to log."""
     handle = log.open("ab")
     proc = subprocess.Popen(
@@ -304,7 +305,7 @@ class Cluster:
         self.admin_socket: Path | None = None
         self.haproxy_log: Path | None = None
         self._haproxy: subprocess.Popen[bytes] | None = None
-        self._haproxy_handle: object | None = None
+        self._haproxy_handle: BinaryIO | None = None
         self._haproxy_bin = ""
         self._cookie_secret = ""
         self._lock = threading.RLock()
@@ -347,10 +348,12 @@ class Cluster:
     # ----- lifecycle -----------------------------------------------------------------------------
 
     def __enter__(self) -> Cluster:
+        """Start the cluster (see start())."""
         self.start()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        """Stop everything (see stop())."""
         self.stop()
 
     def start(self) -> Cluster:
@@ -452,6 +455,8 @@ class Cluster:
         cmd = [sys.executable, "serve.py", *(a for k, v in options.items() for a in (f"--{k}", v)), *self.streamlit_args]
         # The secret goes by environment, not on the command line where `ps` would show it.
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **replica.env, "STREAMLIT_SERVER_COOKIE_SECRET": self._cookie_secret}
+        if replica._handle is not None:
+            replica._handle.close()
         replica.process, replica._handle = _spawn(cmd, log=replica.log, env=env, cwd=self.root)
         replica.started_at = time.monotonic()
         replica.stopped_on_purpose = False
@@ -530,7 +535,7 @@ class Cluster:
             for handle in [self._haproxy_handle, *(r._handle for r in self.replicas)]:
                 if handle is not None:
                     with contextlib.suppress(OSError):
-                        handle.close()  # type: ignore[attr-defined]
+                        handle.close()
             if self.workdir is not None:
                 shutil.rmtree(self.workdir, ignore_errors=True)
             self._started = False

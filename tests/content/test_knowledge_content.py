@@ -178,3 +178,9 @@ def test_csv_tables_neutralise_formulas(kb: KnowledgeBase) -> None:
             for cell in row:
                 if cell[:1] in ("=", "+", "@"):
                     pytest.fail(f"{name}: formula-like cell {cell[:30]!r}")
+
+
+def test_every_reference_is_used(kb: KnowledgeBase) -> None:
+    data = json.dumps({k: v for k, v in export_dict(kb).items() if k != "references"})
+    unused = [r for r in kb.references if f'"{r}"' not in data]
+    assert not unused, unused

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from email.message import Message
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +22,7 @@ from deploy.cluster import COOKIE_NAME, REPLICA_HEADER, Cluster, ClusterError, f
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "artifacts" / "logs" / "cluster"
 IMMUTABLE = "public, max-age=31536000, immutable"
+pytestmark = pytest.mark.slow
 
 
 def get(base: str, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, Message, bytes]:
@@ -43,7 +44,7 @@ def sticky_cookie(headers: Message) -> str | None:
     return found[0] if found else None
 
 
-def wait_for_row(cluster: Cluster, name: str, check, timeout: float = 30) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def wait_for_row(cluster: Cluster, name: str, check: Callable[[dict[str, str]], bool], timeout: float = 30) -> dict[str, str]:
     """Poll HAProxy's `show stat` row of server name until check(row) holds."""
     deadline = time.monotonic() + timeout
     row: dict[str, str] = {}
