@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components.knowledge.loader import DATA_DIR, KnowledgeBase, KnowledgeError, load_knowledge
 
@@ -22,11 +24,19 @@ def _load(folder: str) -> KnowledgeBase:
     return load_knowledge(Path(folder))
 
 
+def _is_script_health_check() -> bool:
+    """Whether this run is Streamlit's /_stcore/script-health-check: a session that no browser is attached to."""
+    ctx = get_script_run_ctx()
+    return ctx is not None and Runtime.exists() and Runtime.instance().get_client(ctx.session_id) is None
+
+
 def get_kb() -> KnowledgeBase:
     """The validated knowledge base; on failure, one message naming the file and problem, then stop."""
     try:
         return _load(str(data_dir()))
     except KnowledgeError as exc:
+        if _is_script_health_check():
+            raise  # an uncaught error is what makes the health check answer 503, so a proxy drops this replica
         first = exc.errors[0] if exc.errors else None
         st.error(
             "HipLens could not load its knowledge base, so this page cannot be shown.",

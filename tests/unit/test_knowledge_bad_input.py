@@ -47,12 +47,6 @@ def _first_feature_line(folder: Path) -> str:
     return (folder / "feature_values.csv").read_text(encoding="utf-8").splitlines()[1]
 
 
-def _set_ref(data: object, index: int, **changes: object) -> object:
-    assert isinstance(data, list)
-    data[index].update(changes)
-    return data
-
-
 CASES: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "malformed yaml",
@@ -73,13 +67,18 @@ CASES: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "missing required field",
-        lambda d: edit_yaml(d / "references.yaml", lambda data: [{k: v for k, v in data[0].items() if k != "title"}, *data[1:]]),
-        "references.yaml: id=aafp_2020_poem_hipoa: title: required field is missing",
+        lambda d: edit_yaml(
+            d / "references.yaml",
+            lambda data: [{k: v for k, v in r.items() if k != "title" or r["id"] != "singer_nd_ifi_meta"} for r in data],
+        ),
+        "references.yaml: id=singer_nd_ifi_meta: title: required field is missing",
     ),
     (
         "wrong type",
-        lambda d: edit_yaml(d / "references.yaml", lambda data: _set_ref(data, 0, year="last spring")),
-        "references.yaml: id=aafp_2020_poem_hipoa: year: Input should be a valid integer",
+        lambda d: edit_yaml(
+            d / "references.yaml", lambda data: [{**r, "year": "last spring"} if r["id"] == "singer_nd_ifi_meta" else r for r in data]
+        ),
+        "references.yaml: id=singer_nd_ifi_meta: year: Input should be a valid integer",
     ),
     (
         "unknown reference id",
