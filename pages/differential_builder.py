@@ -10,6 +10,7 @@ from components.safety import md_escape
 from components.ui import differential as ui
 from components.ui import render
 from components.ui.kb import get_kb
+from components.ui.lecture import lecture_on
 from components.ui.links import read_view, show_notices, write_view
 from components.ui.reveal import reveal_controls
 from components.ui.style import chart_style
@@ -22,17 +23,9 @@ presets = {p.id: p for p in kb.settings.presets}
 
 st.title("Differential builder")
 render.education_notice()
-st.markdown("Enter what the history, examination and imaging showed. Anything not entered counts as unknown, not absent.")
-c1, c2, c3 = st.columns([2, 1, 1])
-setting = c1.selectbox(
-    "Setting",
-    [None, *presets],
-    key="differential_setting",
-    format_func=lambda s: "No setting: equal pre-test probabilities" if s is None else presets[s].label,
-)
-sex = c2.segmented_control("Sex", ["female", "male"], key="differential_sex")
-age = c3.number_input("Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age")
-yes, no = ui.finding_inputs(kb)
+with st.expander("The case", icon=":material/person:", expanded=not lecture_on()):
+    setting, sex, age = ui.patient_inputs(kb)
+    yes, no = ui.finding_inputs(kb)
 case = CaseInput(tuple(yes), tuple(no))
 if case.ordered():
     step = reveal_controls("differential_step", len(case.ordered()), noun="finding")

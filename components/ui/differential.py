@@ -32,6 +32,27 @@ def seed_from_link(kb: KnowledgeBase, values: Mapping[str, object]) -> None:
     st.session_state["differential_contradictions"] = list(case.notices)
 
 
+NO_SETTING = ""
+
+
+def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | None]:
+    """Setting preset, sex and age; returns (setting id or None, sex or None, age or None)."""
+    presets = {p.id: p for p in kb.settings.presets}
+    if st.session_state.get("differential_setting") is None:
+        st.session_state["differential_setting"] = NO_SETTING
+    st.markdown("Enter what the history, examination and imaging showed. Anything not entered counts as unknown, not absent.")
+    c1, c2, c3 = st.columns([2, 1, 1])
+    setting = c1.selectbox(
+        "Setting",
+        [NO_SETTING, *presets],
+        key="differential_setting",
+        format_func=lambda s: presets[s].label if s in presets else "No setting: equal pre-test probabilities",
+    )
+    sex = c2.segmented_control("Sex", ["female", "male"], key="differential_sex")
+    age = c3.number_input("Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age")
+    return (setting or None), sex, (int(age) if age is not None else None)
+
+
 def finding_inputs(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
     """Present and absent findings per group; a finding cannot be both. Returns (yes, no) in order."""
     labels = {fid: f.label + ("  (red flag)" if f.red_flag else "") for fid, f in kb.findings.items()}
