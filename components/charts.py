@@ -411,52 +411,51 @@ def fagan_chart(pretest: float, lr: float, post: float, *, label: str, style: Ch
 
 
 def forest_chart(kb: KnowledgeBase, tests: Sequence[DiagnosticTest], style: ChartStyle = NORMAL) -> Chart:
-    """LR+ and LR- of each test on a log axis, confidence intervals where reported."""
+    """LR+ and LR- of each test on a log axis (one trace each), confidence intervals where reported."""
     from components.diagnosis import DiagnosisInputError, test_lr
 
     fig = go.Figure()
-    labels = []
-    said = []
-    for t in tests:
-        label = f"{t.name[:48]} ({kb.conditions[t.condition].short_name})"
-        labels.append(label)
-        for positive, symbol, colour in ((True, "triangle-up", "#0072B2"), (False, "triangle-down", "#D55E00")):
+    labels = [f"{t.name[:48]} ({kb.conditions[t.condition].short_name})" for t in tests]
+    for positive, symbol, colour, name in ((True, "triangle-up", "#0072B2", "LR+"), (False, "triangle-down", "#D55E00", "LR−")):
+        xs, ys, hovers, plus, minus = [], [], [], [], []
+        for t, label in zip(tests, labels, strict=True):
             try:
                 lr = test_lr(t, positive=positive)
             except DiagnosisInputError:
                 continue
             low = t.lr_pos_low if positive else t.lr_neg_low
             high = t.lr_pos_high if positive else t.lr_neg_high
-            error = {}
-            if low is not None and high is not None:
-                error = {
-                    "error_x": {
-                        "type": "data",
-                        "symmetric": False,
-                        "array": [high - lr],
-                        "arrayminus": [lr - low],
-                        "thickness": style.line_width,
-                        "color": colour,
-                    }
-                }
             published = (t.lr_pos if positive else t.lr_neg) is not None
             ref = kb.references[t.ref]
-            fig.add_trace(
-                go.Scatter(
-                    x=[lr],
-                    y=[label],
-                    mode="markers",
-                    marker={"symbol": symbol, "size": style.marker_size, "color": colour, "line": {"width": 1, "color": OUTLINE}},
-                    hovertemplate=(
-                        f"{t.name}<br>{'LR+' if positive else 'LR−'} {lr:.2f}"
-                        f"{'' if published else ' (from sensitivity and specificity)'}<br>{ref.short}, {ref.design}<extra></extra>"
-                    ),
-                    **error,
-                )
+            xs.append(lr)
+            ys.append(label)
+            plus.append(high - lr if high is not None and low is not None else 0)
+            minus.append(lr - low if high is not None and low is not None else 0)
+            hovers.append(
+                f"{t.name}<br>{name} {lr:.2f}{'' if published else ' (from sensitivity and specificity)'}<br>{ref.short}, {ref.design}"
             )
-        said.append(label)
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers",
+                name=name,
+                hovertext=hovers,
+                hoverinfo="text",
+                marker={"symbol": symbol, "size": style.marker_size, "color": colour, "line": {"width": 1, "color": OUTLINE}},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": plus,
+                    "arrayminus": minus,
+                    "thickness": style.line_width,
+                    "color": colour,
+                },
+            )
+        )
     fig.add_vline(x=1, line={"color": "#777777", "dash": "dot"})
     _layout(fig, style, len(tests), "Likelihood ratio (log scale): ▲ LR+ (positive result), ▼ LR− (negative result)", "Likelihood ratios")
     fig.update_xaxes(type="log")
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
     summary = f"Likelihood ratios of {len(tests)} test rows; values far from 1 move the probability most (LR+ above 5 or LR− below 0.2)."
     return Chart(fig, summary)

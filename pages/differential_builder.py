@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from components.charts import differential_chart
 from components.compare import Citations
 from components.diagnosis import DiagnosisInputError, default_pretest, next_best_tests, rank, red_flags_present
 from components.differential import CaseInput
 from components.safety import md_escape
+from components.ui import cached, render
 from components.ui import differential as ui
-from components.ui import render
 from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
 from components.ui.links import read_view, show_notices, write_view
@@ -60,7 +59,7 @@ except DiagnosisInputError as exc:
     st.stop()
 
 st.caption(f":material/info: {ui.INDEPENDENCE_NOTE}")
-render.chart(differential_chart(kb, ranked, chart_style()), key="differential_chart")
+render.chart(cached.chart("differential", tuple(ranked)), key="differential_chart")
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader(":material/balance: Why this order")

@@ -2,11 +2,9 @@
 
 import streamlit as st
 
-from components.charts import aggravating_heatmap, feature_range_chart, pain_location_chart
-from components.ui import render
+from components.ui import cached, render
 from components.ui.kb import get_kb
 from components.ui.links import read_view, write_view
-from components.ui.style import chart_style
 
 kb = get_kb()
 state = read_view("charts", kb, {"conditions": "charts_conditions"})
@@ -21,16 +19,15 @@ render.abbreviations(kb)
 if not chosen:
     st.info("Choose at least one condition to chart.", icon=":material/info:")
     st.stop()
-style = chart_style()
 st.caption("Each dot is one source; bars show the range it reports. Hover for the value, range and source.")
 
-render.chart(feature_range_chart(kb, "bilateral_pct", chosen, style), key="charts_bilateral")
+render.chart(cached.chart("feature_range", "bilateral_pct", chosen), key="charts_bilateral")
 left, right = st.columns(2, gap="large")
 with left:
-    render.chart(feature_range_chart(kb, "female_pct", chosen, style), key="charts_female")
+    render.chart(cached.chart("feature_range", "female_pct", chosen), key="charts_female")
 with right:
-    render.chart(feature_range_chart(kb, "age_years", chosen, style), key="charts_age")
-render.chart(aggravating_heatmap(kb, chosen, style), key="charts_heatmap")
-render.chart(pain_location_chart(kb, chosen, style), key="charts_pain")
+    render.chart(cached.chart("feature_range", "age_years", chosen), key="charts_age")
+render.chart(cached.chart("heatmap", chosen), key="charts_heatmap")
+render.chart(cached.chart("pain_location", chosen), key="charts_pain")
 all_chosen = list(chosen) == list(names)
 write_view("charts", {"conditions": () if all_chosen else tuple(chosen)})

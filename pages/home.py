@@ -2,13 +2,11 @@
 
 import streamlit as st
 
-from components.charts import rom_chart
 from components.compare import Citations
-from components.ui import render
+from components.ui import cached, render
 from components.ui.kb import get_kb
 from components.ui.links import page_link, read_view, write_view
 from components.ui.overview import condition_map
-from components.ui.style import chart_style
 
 kb = get_kb()
 read_view("overview", kb)
@@ -35,7 +33,7 @@ with left:
     st.subheader(":material/accessibility_new: The trunk")
     render.statements(kb, ov.trunk, citations)
 with right:
-    render.chart(rom_chart(kb, chart_style()), key="overview_rom")
+    render.chart(cached.chart("rom"), key="overview_rom")
 
 st.subheader(":material/map: Map of the conditions")
 render.statements(kb, ov.common_conditions, citations)

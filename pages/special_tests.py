@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from components.charts import forest_chart
 from components.compare import Citations
 from components.safety import md_escape
 from components.tests_library import fmt_lr, pct, same_test, table_rows
-from components.ui import render
+from components.ui import cached, render
 from components.ui.kb import get_kb
 from components.ui.links import read_view, write_view
-from components.ui.style import chart_style
 
 kb = get_kb()
 read_view("tests", kb, {"conditions": "tests_conditions", "test": "tests_test"})
@@ -30,7 +28,7 @@ st.dataframe(
 )
 st.caption(f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. A blank n is unknown, not zero.")
 
-render.chart(forest_chart(kb, tests, chart_style()), key="tests_forest")
+render.chart(cached.chart("forest", tuple(tests)), key="tests_forest")
 
 st.subheader(":material/stethoscope: One test in detail")
 labels = {t.id: f"{t.name} → {kb.conditions[t.condition].short_name}" for t in tests}

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import streamlit as st
 
-from components.charts import differential_chart
 from components.compare import Citations
 from components.diagnosis import Ranked, rank
 from components.flashcards import Card
@@ -15,11 +14,10 @@ from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import Case, GlossaryTerm
 from components.quiz import ExplanationLine, Question, generate_quiz
 from components.safety import md_escape
-from components.ui import render
+from components.ui import cached, render
 from components.ui.differential import reasons
 from components.ui.kb import data_dir, get_kb
 from components.ui.links import page_link
-from components.ui.style import chart_style
 
 STAGES: tuple[str, ...] = ("history", "examination", "imaging")
 STAGE_LABELS: Mapping[str, str] = {"history": "History", "examination": "Examination", "imaging": "Imaging"}
@@ -163,7 +161,7 @@ def findings_until(case: Case, step: int) -> dict[str, bool]:
 
 def differential(kb: KnowledgeBase, ranked: Sequence[Ranked], previous: Sequence[Ranked] | None, key: str) -> None:
     """The ranked differential as a chart, and a table of how each probability moved since the last step."""
-    render.chart(differential_chart(kb, ranked, chart_style()), key=f"{key}_chart")
+    render.chart(cached.chart("differential", tuple(ranked)), key=f"{key}_chart")
     before = {r.condition: r.probability for r in previous} if previous else {}
     rows = []
     for r in ranked:
