@@ -38,6 +38,7 @@ import platform
 import random
 import re
 import resource
+import shlex
 import sys
 import tempfile
 import time
@@ -458,22 +459,22 @@ class Running:
     stop: Callable[[], None]
 
 
-def start_plain(log_dir: Path, script: Path | None = None) -> Running:
+def start_plain(log_dir: Path, script: Path | None = None, extra: Sequence[str] = ()) -> Running:
     """One `python serve.py` (or `streamlit run SCRIPT`), started like the browser tests start it, warmed by one script run."""
     from tests.browser.server import start_server
 
-    server = start_server(script or ROOT / "serve.py", log_dir=log_dir)
+    server = start_server(script or ROOT / "serve.py", log_dir=log_dir, extra_args=extra)
     with contextlib.suppress(OSError):
         urllib.request.urlopen(f"{server.url}/_stcore/script-health-check", timeout=120).read()
     name = "plain serve.py" if script is None else f"streamlit run {script.relative_to(ROOT)}"
     return Running(name, server.url, lambda: {"server": server.process.pid}, server.stop)
 
 
-def start_cluster(replicas: int, log_dir: Path) -> Running:
+def start_cluster(replicas: int, log_dir: Path, extra: Sequence[str] = ()) -> Running:
     """deploy/cluster.py's Cluster: `replicas` Streamlit processes behind HAProxy, its cache warmed like the command does."""
     from deploy.cluster import Cluster
 
-    cluster = Cluster(replicas=replicas, log_dir=log_dir)
+    cluster = Cluster(replicas=replicas, log_dir=log_dir, streamlit_args=list(extra))
     cluster.start()
     try:
         cluster.warm_cache()
@@ -821,7 +822,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cost-reruns", type=int, default=20, help="warm reruns per page in the script-cost phase (default 20)")
     parser.add_argument("--session-timeout", type=float, default=300.0, help="seconds one session may take in all (default 300)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json", help="JSON results file")
+    parser.add_argument(
+        "--server-args", default="", help='extra Streamlit options for every server, e.g. "--runner.postScriptGC false" (an A/B comparison)'
+    )
     args = parser.parse_args(argv)
+    extra = shlex.split(args.server_args)
 
     os.chdir(ROOT)
     random.seed(0)
@@ -832,12 +837,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command": "python bench/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average_at_start": os.getloadavg()},
+        "server_args": extra,
         "scenario": asdict(scenario),
         "logs": str(logs),
     }
 
     # Static files, the script cost of every page, and memory per idle session: on one plain server (and the minimal app's).
-    plain = start_plain(logs / "plain")
+    plain = start_plain(logs / "plain", extra=extra)
     try:
         index = fetch_index_assets(plain.url)
         lazy = record_browser_assets(plain.url, scenario, index) if args.assets == "browser" else []
@@ -856,7 +862,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         plain.stop()
     if args.cost_sessions:
-        minimal = start_plain(logs / "minimal", MINIMAL_APP)
+        minimal = start_plain(logs / "minimal", MINIMAL_APP, extra)
         try:
             for target in minimal_targets():
                 costs.append(asyncio.run(script_cost(minimal, target, sessions=args.cost_sessions, reruns=args.cost_reruns)))
@@ -868,7 +874,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     loads = []
     for name in args.targets:
         for size in args.sizes:
-            running = start_plain(logs / f"plain-{size}") if name == "plain" else start_cluster(args.replicas, logs / f"cluster-{size}")
+            if name == "plain":
+                running = start_plain(logs / f"plain-{size}", extra=extra)
+            else:
+                running = start_cluster(args.replicas, logs / f"cluster-{size}", extra)
             try:
                 if name == "cluster" and args.idle and size == args.sizes[0]:
                     memory.append({"target": running.name, **asyncio.run(idle_memory(running, scenario, args.idle))})

@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import tempfile
 import time
@@ -213,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="profile (pyinstrument) each HipLens page over the target")
     parser.add_argument("--pages", nargs="*", default=None, help="only these HipLens page keys (default: every registered page)")
     parser.add_argument("--timeout", type=float, default=90, help="seconds one load may take (default 90)")
+    parser.add_argument(
+        "--server-args", default="", help='extra Streamlit options for both servers, e.g. "--runner.postScriptGC false" (an A/B comparison)'
+    )
     args = parser.parse_args(argv)
     if args.loads < 5:
         parser.error("--loads must be at least 5 (the median of at least 5 loads per page)")
@@ -225,9 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     targets = [*minimal, *hiplens]
     logs = Path(tempfile.mkdtemp(prefix="hiplens-bench-"))
     started = time.time()
-    app_server = start_server(log_dir=logs / "hiplens")
+    load_at_start = os.getloadavg()
+    extra = shlex.split(args.server_args)
+    app_server = start_server(log_dir=logs / "hiplens", extra_args=extra)
     try:
-        minimal_server = start_server(MINIMAL_APP, log_dir=logs / "minimal")
+        minimal_server = start_server(MINIMAL_APP, log_dir=logs / "minimal", extra_args=extra)
     except BaseException:
         app_server.stop()
         raise
@@ -319,7 +325,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "command": "python bench/page_ready.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
         "seconds": round(time.time() - started, 1),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": os.getloadavg(),
+        },
+        "server_args": extra,
         "loads_per_page": args.loads,
         "warm_runs_per_page": args.runs,
         "target_ratio": args.target,

@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import plotly.graph_objects as go
 from markupsafe import Markup
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -45,6 +46,7 @@ from components.handout import (
 )
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import Preset
+from components.palette import OUTLINE
 from components.safety import csv_safe
 from components.slides import (
     ACCENT,
@@ -83,6 +85,7 @@ DECK_ITEMS = 6  # reasons per column on a 'why' slide
 CSV_MIME = "text/csv"
 # The lecture style with slimmer bars: eight rows drawn about as wide as a slide is for its height, so the type stays large.
 DECK_CHART = replace(LECTURE, height_per_row=44)
+EXPORT_TEMPLATE = "plotly_white"
 _RED = RGBColor(0xB0, 0x1C, 0x1C)
 
 
@@ -367,7 +370,18 @@ def _citations(kb: KnowledgeBase, citations: Citations) -> list[CitationView]:
 
 
 def _chart(kb: KnowledgeBase, ranked: Sequence[Ranked], deck: bool) -> Chart:
-    return differential_chart(kb, ranked, DECK_CHART if deck else NORMAL)
+    """The differential chart as files show it: a fixed template, whatever process draws it.
+
+    Importing Streamlit makes its own template plotly's default, and figures built in the app carry it: its
+    colours are placeholders the app's front end fills in, and its axes do not grow to fit their labels.
+    """
+    chart = differential_chart(kb, ranked, DECK_CHART if deck else NORMAL)
+    fig = go.Figure(chart.figure)
+    fig.update_layout(template=EXPORT_TEMPLATE)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    fig.update_traces(marker_color=OUTLINE, selector={"type": "scatter"})  # the pre-test ticks
+    return Chart(fig, chart.summary)
 
 
 def _browser(browser: bool | str | None) -> bool | str:

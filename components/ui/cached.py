@@ -19,6 +19,7 @@ BUILDERS: dict[str, Callable[..., Chart]] = {
     "rom": charts.rom_chart,
     "differential": charts.differential_chart,
     "forest": charts.forest_chart,
+    "fagan": lambda _kb, pre, lr, post, label, style: charts.fagan_chart(pre, lr, post, label=label, style=style),
 }
 
 

@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from components.charts import ChartStyle, fagan_chart
+from components.charts import ChartStyle
 from components.compare import Citations
 from components.diagnosis import DiagnosisInputError, Ranked, TestSuggestion, post_test_probability, test_lr
 from components.differential import GROUP_LABELS, GROUPS, by_group, options, resolve
 from components.knowledge.loader import KnowledgeBase
 from components.safety import md_escape
-from components.ui import render
+from components.ui import cached, render
 
 INDEPENDENCE_NOTE = (
     "How this is worked out: Bayes' theorem with each finding treated as independent of the others once the "
@@ -170,7 +170,7 @@ def nomogram(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle, cit
         st.warning(md_escape(str(exc)), icon=":material/warning:")
         return
     render.chart(
-        fagan_chart(current, lr, post, label=f"{test.name}: {result or 'positive'} result", style=style),
+        cached.chart("fagan", round(current, 6), lr, post, f"{test.name}: {result or 'positive'} result"),
         key="differential_nomogram_chart",
     )
     ref = kb.references[test.ref]

@@ -283,9 +283,14 @@ def glossary_link(term_id: str, label: str | None = None, *, kb: KnowledgeBase |
     page_link("glossary", text, {"term": term_id}, icon=":material/dictionary:")
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _terms_in(_kb: KnowledgeBase, folder: str, texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(find_terms_in(_kb.glossary, texts))
+
+
 def glossary_links(kb: KnowledgeBase, texts: Iterable[str], *, limit: int = 12, key: str = "glossary_links") -> list[str]:
     """A row of glossary links for the terms named in some texts; returns their ids (none shown when there are none)."""
-    found = find_terms_in(kb.glossary, texts)[:limit]
+    found = list(_terms_in(kb, str(data_dir()), tuple(texts)))[:limit]
     if not found:
         return []
     st.caption(":material/dictionary: Terms on this page, explained in the glossary:")

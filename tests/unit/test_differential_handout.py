@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
+import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from pptx.presentation import Presentation as PresentationType
 from pptx.util import Pt
@@ -325,6 +328,24 @@ def test_no_red_flags_no_findings_and_hand_set_pretest(kb: KnowledgeBase) -> Non
     pretest = {c: 1.0 for c in kb.conditions} | {"hip_oa": 3.0}
     adjusted = make_case(kb, {"groin_pain": True}, setting=SETTING, pretest=pretest).html(browser=False)
     assert "set by hand" in adjusted
+
+
+def test_the_chart_ignores_a_default_template_set_by_the_app(case: Case) -> None:
+    """Inside Streamlit the default template has placeholder colours and no automargin; the file's chart must not inherit them."""
+    leaky = go.layout.Template(layout={"colorway": ["#000001", "#000002"], "xaxis": {"automargin": False}, "yaxis": {"automargin": False}})
+    pio.templates["leaky"] = leaky
+    before = pio.templates.default
+    pio.templates.default = "leaky"
+    try:
+        assert go.Figure().layout.template.layout.colorway == ("#000001", "#000002")  # the leak the chart must resist
+        page = case.html(browser=False)
+    finally:
+        pio.templates.default = before
+    assert "#000001" not in page
+    spec = json.loads(re.search(r"var specs=(\[.*?\]);var config=", page, flags=re.S).group(1))  # type: ignore[union-attr]
+    layout = spec[0]["figure"]["layout"]
+    assert layout["xaxis"]["automargin"] is True and layout["yaxis"]["automargin"] is True
+    assert layout["template"]["layout"]["colorway"] != ["#000001", "#000002"]
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/x"])
