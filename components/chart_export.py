@@ -66,6 +66,22 @@ async def _render(path: str, figures: Sequence[go.Figure], opts: Sequence[dict[s
         return [await k.calc_fig(fig, opts=opt) for fig, opt in zip(figures, opts, strict=True)]  # type: ignore[arg-type]
 
 
+EXPORT_TEMPLATE = "plotly_white"
+
+
+def for_export(figure: go.Figure) -> go.Figure:
+    """A copy of a figure that draws the same anywhere: a fixed template and axes that fit their labels.
+
+    Importing Streamlit makes its own template plotly's default; its colours are placeholders that only
+    the app's front end fills in, and its axes do not grow to fit their labels.
+    """
+    fig = go.Figure(figure)
+    fig.update_layout(template=EXPORT_TEMPLATE)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
 def render_images(
     figures: Sequence[go.Figure],
     *,
@@ -85,7 +101,7 @@ def render_images(
     path = find_browser(browser)
     if path is None:
         return None
-    figs = [go.Figure(f) for f in figures]  # copies: the caller's figures stay as they are
+    figs = [for_export(f) for f in figures]  # copies: the caller's figures stay as they are
     widths = [int(width)] * len(figs) if isinstance(width, int) else [int(w) for w in width]
     heights = [height] * len(figs) if height is None or isinstance(height, int) else list(height)
     if len(widths) != len(figs) or len(heights) != len(figs):

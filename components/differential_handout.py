@@ -18,7 +18,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import plotly.graph_objects as go
 from markupsafe import Markup
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -26,7 +25,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
-from components.chart_export import render_images
+from components.chart_export import for_export, render_images
 from components.charts import LECTURE, NORMAL, Chart, differential_chart
 from components.compare import Citations, Comparison, reference_line
 from components.diagnosis import Ranked, TestSuggestion, red_flags_present
@@ -85,7 +84,6 @@ DECK_ITEMS = 6  # reasons per column on a 'why' slide
 CSV_MIME = "text/csv"
 # The lecture style with slimmer bars: eight rows drawn about as wide as a slide is for its height, so the type stays large.
 DECK_CHART = replace(LECTURE, height_per_row=44)
-EXPORT_TEMPLATE = "plotly_white"
 _RED = RGBColor(0xB0, 0x1C, 0x1C)
 
 
@@ -376,10 +374,7 @@ def _chart(kb: KnowledgeBase, ranked: Sequence[Ranked], deck: bool) -> Chart:
     colours are placeholders the app's front end fills in, and its axes do not grow to fit their labels.
     """
     chart = differential_chart(kb, ranked, DECK_CHART if deck else NORMAL)
-    fig = go.Figure(chart.figure)
-    fig.update_layout(template=EXPORT_TEMPLATE)
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    fig = for_export(chart.figure)
     fig.update_traces(marker_color=OUTLINE, selector={"type": "scatter"})  # the pre-test ticks
     return Chart(fig, chart.summary)
 

@@ -24,7 +24,7 @@ import plotly.io as pio
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from components.chart_export import render_images
+from components.chart_export import for_export, render_images
 from components.charts import Chart
 from components.compare import Comparison, cell_text
 from components.knowledge.loader import KnowledgeBase
@@ -187,7 +187,7 @@ def _plotly_parts(charts: Sequence[Chart]) -> tuple[list[dict[str, object]], str
     specs = []
     views: list[dict[str, object]] = []
     for i, chart in enumerate(charts, start=1):
-        fig = go.Figure(chart.figure)
+        fig = for_export(chart.figure)
         height = int(fig.layout.height or 450)
         fig.update_layout(width=CHART_WIDTH, height=height, autosize=False, paper_bgcolor="white")
         div_id = f"chart-{i}"

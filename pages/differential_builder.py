@@ -5,9 +5,11 @@ import streamlit as st
 from components.compare import Citations
 from components.diagnosis import DiagnosisInputError, default_pretest, next_best_tests, rank, red_flags_present
 from components.differential import CaseInput
+from components.links import page_url
 from components.safety import md_escape
 from components.ui import cached, render
 from components.ui import differential as ui
+from components.ui.differential_downloads import differential_downloads
 from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
 from components.ui.links import read_view, show_notices, write_view
@@ -67,7 +69,11 @@ with left:
 with right:
     st.subheader(":material/science: Test next")
     ui.suggestions(kb, suggested)
+view = {"yes": case.yes, "no": case.no, "sex": sex, "age": age, "setting": setting, "step": step}
+differential_downloads(
+    kb, ranked, findings, sex=sex, age=age, setting=setting, suggestions=suggested, view_url=page_url("differential", {**view, "step": 0})
+)
 st.subheader(":material/show_chart: Fagan nomogram")
 ui.nomogram(kb, ranked, chart_style(), citations)
 render.reference_list(kb, citations.order)
-write_view("differential", {"yes": case.yes, "no": case.no, "sex": sex, "age": age, "setting": setting, "step": step})
+write_view("differential", view)

@@ -18,13 +18,13 @@ NAMES = ("Ischiofemoral impingement", "Deep gluteal syndrome", "Lumbar disc hern
 CHARTS = 5
 
 
-def download(browser: Browser, server: Server, label: str) -> Path:
-    """Click a download button on the comparison page and return the saved file."""
+def download(browser: Browser, server: Server, label: str, *, view: str = VIEW) -> Path:
+    """Click a download button on a page (the comparison by default) and return the saved file."""
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = context.new_page()
     log = ConsoleLog(page)
     try:
-        page.goto(f"{server.url}/{VIEW}")
+        page.goto(f"{server.url}/{view}")
         wait_for_app(page)
         with page.expect_download(timeout=180_000) as info:
             page.get_by_role("button", name=label).click()
