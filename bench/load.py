@@ -23,8 +23,9 @@ Phases, all in one run, each against a freshly started server:
      p95, server CPU ms per script run (every process of the target, static serving included),
      peak RSS, and the load generator's own CPU.
 
-Bounded: every session has a deadline (--session-timeout), every phase one too; the test stops by
-itself. Only 127.0.0.1 is contacted. Prints Markdown tables and saves JSON under bench/results/.
+Bounded: a fixed number of sessions, each with a deadline (--session-timeout), so a phase ends within
+--ramp + --session-timeout and the command stops by itself. Only 127.0.0.1 is contacted. Prints
+Markdown tables and saves JSON under bench/results/.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ import contextlib
 import json
 import os
 import platform
-import random
 import re
 import resource
 import shlex
@@ -829,7 +829,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra = shlex.split(args.server_args)
 
     os.chdir(ROOT)
-    random.seed(0)
     logs = Path(tempfile.mkdtemp(prefix="hiplens-load-"))
     scenario = Scenario(changes=args.changes, think=args.think)
     started = time.time()

@@ -15,18 +15,23 @@ bench/minimal_app (`streamlit run`). For every page of both:
 
 Prints a Markdown table with each page's ratio to the minimal app's chart page (target: every
 HipLens page within --target, 1.5x) and saves JSON. With --profile, each HipLens page over the target
-gets a pyinstrument profile of one warm AppTest run in bench/results/profile-PAGE.txt.
+gets a cProfile of five warm AppTest runs (the script thread) in bench/results/profile-PAGE.txt.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
+import logging
 import os
 import platform
+import pstats
 import shlex
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,7 +56,12 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 # Runs in every page before its own scripts: remembers when the script state last went running -> notRunning.
 INIT_SCRIPT = """
-window.__bench = {runningAt: null, finishedAt: null, runs: 0};
+window.__bench = {runningAt: null, finishedAt: null, runs: 0, longTaskMs: 0, longTasks: 0};
+try {  // main-thread work of 50 ms or more (parsing bundles, rendering): how busy the browser was
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) { window.__bench.longTaskMs += e.duration; window.__bench.longTasks += 1; }
+  }).observe({type: 'longtask', buffered: true});
+} catch (e) {}
 (() => {
   const seen = () => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -112,6 +122,9 @@ STATS = """
   frames: document.querySelectorAll('[data-testid="stDataFrame"]').length,
   exceptions: document.querySelectorAll('[data-testid="stException"]').length,
   elements: document.querySelectorAll('[data-testid="stElementContainer"]').length,
+  longTaskMs: window.__bench.longTaskMs,
+  scripts: performance.getEntriesByType('resource').filter(r => r.initiatorType === 'script' || r.name.endsWith('.js')).length,
+  kbTransferred: performance.getEntriesByType('resource').reduce((a, r) => a + (r.transferSize || 0), 0) / 1024,
 })
 """
 
@@ -189,17 +202,32 @@ def script_phase(targets: Sequence[Target], runs: int) -> dict[str, list[float]]
     return out
 
 
-def profile_page(target: Target, dest: Path) -> str:
-    """A pyinstrument profile of one warm AppTest run of the target (text, also written to dest)."""
-    from pyinstrument import Profiler
-
+def profile_page(target: Target, dest: Path, runs: int = 5) -> str:
+    """cProfile of `runs` warm AppTest runs of the target (the script thread, where the page runs); text, also written to dest."""
     at = apptest_for(target)
     at.run()
-    profiler = Profiler(interval=0.001)
-    profiler.start()
-    at.run()
-    profiler.stop()
-    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    profiles: list[cProfile.Profile] = []
+
+    def start_in_thread(*_: object) -> None:  # the first profile event of each new thread (the script runner's)
+        sys.setprofile(None)
+        profile = cProfile.Profile()
+        profiles.append(profile)
+        profile.enable()
+
+    threading.setprofile(start_in_thread)
+    try:
+        for _ in range(runs):
+            at.run()
+    finally:
+        threading.setprofile(None)
+    out = io.StringIO()
+    stats = pstats.Stats(*profiles, stream=out) if profiles else None
+    if stats is None:
+        return ""
+    out.write(f"cProfile of {runs} warm AppTest runs of {target.label} (script thread)\n\n")
+    stats.sort_stats("cumulative").print_stats(r"(HipLens|/work/|components|pages|app\.py)", 40)
+    stats.sort_stats("tottime").print_stats(25)
+    text = out.getvalue()
     dest.write_text(text, encoding="utf-8")
     return text
 
@@ -211,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10, help="timed warm AppTest runs per page (default 10; median)")
     parser.add_argument("--target", type=float, default=1.5, help="target ratio to the minimal chart page (default 1.5)")
     parser.add_argument("--out", type=Path, default=RESULTS / "page_ready.json", help="JSON results file")
-    parser.add_argument("--profile", action="store_true", help="profile (pyinstrument) each HipLens page over the target")
+    parser.add_argument("--profile", action="store_true", help="profile (cProfile) each HipLens page over the target")
+    parser.add_argument("--profile-pages", nargs="*", default=[], help="also profile these HipLens page keys, over the target or not")
     parser.add_argument("--pages", nargs="*", default=None, help="only these HipLens page keys (default: every registered page)")
     parser.add_argument("--timeout", type=float, default=90, help="seconds one load may take (default 90)")
     parser.add_argument(
@@ -221,8 +250,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.loads < 5:
         parser.error("--loads must be at least 5 (the median of at least 5 loads per page)")
 
+    # AppTest logs "missing ScriptRunContext" from the main thread at every run; not news. (Set after Streamlit made the logger.)
+    import streamlit.runtime.scriptrunner_utils.script_run_context as run_context
+
     from tests.browser.server import start_server
 
+    logging.getLogger(run_context.__name__).setLevel(logging.ERROR)
     os.chdir(ROOT)
     hiplens = [t for t in hiplens_targets() if args.pages is None or t.key in args.pages]
     minimal = minimal_targets()
@@ -272,6 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "warm_script_median_ms": round(script, 2),
                 "script_ratio_to_minimal_chart": round(script / reference_script, 2),
                 "requests_median": median([s["requests"] for s in samples]),
+                "js_files_median": median([s["scripts"] for s in samples]),
+                "kb_transferred_median": round(median([s["kbTransferred"] for s in samples])),
+                "main_thread_long_tasks_ms_median": round(median([s["longTaskMs"] for s in samples])),
                 "charts": samples[-1]["charts"],
                 "dataframes": samples[-1]["frames"],
                 "elements": samples[-1]["elements"],
@@ -285,10 +321,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 fmt(ready),
                 fmt(done),
                 f"{ratio:.2f}x" + ("" if ok else " **over**"),
+                fmt(median([s["longTaskMs"] for s in samples])),
+                fmt(median([s["scripts"] for s in samples])),
                 fmt(script, 1),
                 f"{script / reference_script:.1f}x",
                 str(samples[-1]["charts"]),
                 str(samples[-1]["frames"]),
+                str(samples[-1]["elements"]),
             ]
         )
     header = [
@@ -297,10 +336,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ready ms (median)",
         "script done ms",
         "ready / minimal chart",
+        "browser busy ms (long tasks)",
+        "JS files",
         "warm script ms",
         "script / minimal chart",
         "charts",
         "dataframes",
+        "elements",
     ]
     table = markdown_table(header, rows)
     print(table)
@@ -311,14 +353,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     profiles = {}
-    if args.profile and over:
-        for result in over:
-            target = next(t for t in hiplens if t.key == result["page"])
-            dest = args.out.parent / f"profile-{target.key}.txt"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            profile_page(target, dest)
-            profiles[target.key] = str(dest.relative_to(ROOT)) if dest.is_relative_to(ROOT) else str(dest)
-            print(f"profile of {result['url']}: {profiles[target.key]}")
+    wanted = [r["page"] for r in over] if args.profile else []
+    wanted += [key for key in args.profile_pages if key not in wanted]
+    for key in wanted:
+        target = next((t for t in hiplens if t.key == key), None)
+        if target is None:
+            continue
+        dest = args.out.parent / f"profile-{target.key}.txt"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        profile_page(target, dest)
+        profiles[target.key] = str(dest.relative_to(ROOT)) if dest.is_relative_to(ROOT) else str(dest)
+        print(f"profile of /{target.url_path}: {profiles[target.key]}")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
