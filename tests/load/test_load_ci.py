@@ -8,17 +8,26 @@ speed is measured by `python bench/load.py`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bench.load import Assets, Scenario, fetch_index_assets, run_load
+from bench.load import Assets, Scenario, fetch_index_assets
+from bench.load import run_load as _run_load
 from deploy.cluster import Cluster
 
 SESSIONS = 30
 CHANGES = 3
 
 pytestmark = pytest.mark.slow
+
+
+def run_load(*args: Any, **kwargs: Any) -> Any:
+    """bench.load.run_load in a thread of its own: the browser tests' Playwright keeps an event loop in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_run_load, *args, **kwargs).result()
 
 
 @pytest.fixture(scope="module")
