@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.ui import cached, render
 from components.ui.kb import get_kb
+from components.ui.lecture import lecture_on
 from components.ui.links import read_view, write_view
 
 kb = get_kb()
@@ -14,8 +15,9 @@ if not st.session_state.get("charts_conditions"):
 
 st.title("Charts")
 render.education_notice()
-chosen = st.pills("Conditions", list(names), format_func=names.get, selection_mode="multi", key="charts_conditions")
-render.abbreviations(kb)
+with st.expander("Conditions", icon=":material/tune:", expanded=not lecture_on()):
+    chosen = st.pills("Conditions", list(names), format_func=names.get, selection_mode="multi", key="charts_conditions")
+    render.abbreviations(kb)
 if not chosen:
     st.info("Choose at least one condition to chart.", icon=":material/info:")
     st.stop()
