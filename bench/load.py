@@ -45,6 +45,7 @@ import time
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -727,7 +728,13 @@ def run_load(
             wall = time.perf_counter() - start
         return summarize(running, results, {}, {}, {}, gen, wall, 0, sessions, ramp)
 
-    return asyncio.run(go()), captured
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop in this thread
+        return asyncio.run(go()), captured
+    # Called from a thread that runs an event loop (e.g. pytest after Playwright's sync API): use a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, go()).result(), captured
 
 
 # ----- the command ---------------------------------------------------------------------------------------
