@@ -25,6 +25,7 @@ def main(argv: list[str]) -> int:
     # same moment can otherwise see a half-initialised module inside plotly.
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
+
     sys.argv = ["streamlit", "run", str(APP), *argv]
     try:
         cli.main(prog_name="streamlit")

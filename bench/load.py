@@ -814,7 +814,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python bench/load.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[150, 300], help="sessions per load phase (default 150 300)")
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which a phase's sessions start (default 60)")
-    parser.add_argument("--targets", nargs="+", choices=["plain", "cluster"], default=["plain", "cluster"], help="servers under load")
+    parser.add_argument(
+        "--targets",
+        nargs="*",
+        choices=["plain", "cluster"],
+        default=["plain", "cluster"],
+        help="servers under load (none: skip the load phase)",
+    )
     parser.add_argument("--replicas", type=int, default=2, help="replicas behind HAProxy for the cluster target (default 2)")
     parser.add_argument("--think", type=float, default=5.0, help="seconds between widget changes (default 5)")
     parser.add_argument("--changes", type=int, default=3, help="widget changes per session (default 3)")
@@ -852,7 +858,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     plain = start_plain(logs / "plain", extra=extra)
     try:
         index = fetch_index_assets(plain.url)
-        lazy = record_browser_assets(plain.url, scenario, index) if args.assets == "browser" else []
+        lazy = record_browser_assets(plain.url, scenario, index) if args.assets == "browser" and args.targets else []
         assets = Assets(index=index, lazy=lazy)
         payload["assets"] = {"mode": args.assets, "index": len(index), "lazy": len(lazy), "lazy_files": lazy}
         print(f"a cold visit of {scenario.path}: {len(index)} files from index.html + {len(lazy)} on demand", file=sys.stderr, flush=True)

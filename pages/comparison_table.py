@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from components.compare import build_comparison, detail_rows
 from components.links import page_url
-from components.ui import render
+from components.ui import cached, compare_view, render
 from components.ui.handouts import comparison_downloads
 from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
@@ -30,22 +29,12 @@ if len(chosen) < 2 or not features:
     st.info("Choose at least two conditions and one feature to compare.", icon=":material/info:")
     st.stop()
 
-comparison = build_comparison(kb, chosen, features)
+comparison = cached.comparison(tuple(chosen), tuple(features))
 step = reveal_controls("compare_step", len(comparison.rows), noun="feature row")
 layout = st.segmented_control("Layout", ["Table", "Cards"], default="Table", key="compare_layout", help="Cards read better on a phone")
-if layout == "Cards":
-    render.comparison_cards(kb, comparison, rows=step or None)
-else:
-    st.markdown(render.comparison_markdown(kb, comparison, rows=step or None))
-st.caption(
-    ":material/star: marks the features that best tell these conditions apart. "
-    ":orange[:material/warning: sources differ] marks cells where sources disagree: every value is kept. "
-    "Bands such as *common* are estimates from the sources' wording."
-)
 all_features = list(features) == list(kb.features)
 view = {"conditions": tuple(chosen), "features": () if all_features else tuple(features), "step": step}
+compare_view.table(tuple(chosen), tuple(features), step, layout)
 comparison_downloads(kb, comparison, page_url("compare", {**view, "step": 0}))
-with st.expander("Every value with its source", icon=":material/fact_check:"):
-    st.dataframe(detail_rows(kb, comparison), hide_index=True, width="stretch", key="compare_details")
-render.reference_list(kb, comparison.citations)
+compare_view.details(tuple(chosen), tuple(features))
 write_view("compare", view)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -9,6 +10,7 @@ import streamlit as st
 
 from components import charts
 from components.charts import LECTURE, NORMAL, Chart
+from components.compare import Comparison, build_comparison
 from components.ui.kb import data_dir, get_kb
 from components.ui.style import lecture_on
 
@@ -33,3 +35,44 @@ def chart(kind: str, *args: Any) -> Chart:
     """A chart of the current knowledge base in the current mode; lists become tuples for the cache key."""
     key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     return _build(kind, str(data_dir()), key, lecture_on())
+
+
+VIEW_CACHE_ENTRIES = 256
+
+
+@st.cache_resource(max_entries=VIEW_CACHE_ENTRIES, show_spinner=False)
+def _view(name: str, folder: str, lecture: bool, args: tuple[Hashable, ...]) -> Any:
+    return _VIEWS[name](*args)
+
+
+_VIEWS: dict[str, Callable[..., Any]] = {}
+
+
+def view(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Draw a static part of a page once per process for each view, and replay it for every session.
+
+    Streamlit records the elements a cache-decorated function draws and, on a hit, sends the recorded
+    messages again without running the function: no Markdown is rebuilt, no chart serialised, no table
+    converted. The cache key is the function, its positional arguments (hashable: ids, tuples, flags),
+    the content folder and lecture mode (which changes chart sizes and what links carry). Only static
+    elements may be drawn inside (no widgets), and the function may read nothing from the session but
+    lecture mode.
+    """
+    name = f"{func.__module__}.{func.__qualname__}"
+    _VIEWS[name] = func
+
+    @functools.wraps(func)
+    def call(*args: Hashable) -> Any:
+        return _view(name, str(data_dir()), lecture_on(), tuple(args))
+
+    return call
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _comparison(folder: str, conditions: tuple[str, ...], features: tuple[str, ...]) -> Comparison:
+    return build_comparison(get_kb(), conditions, features)
+
+
+def comparison(conditions: tuple[str, ...], features: tuple[str, ...]) -> Comparison:
+    """The comparison of these conditions over these features (pure, so built once per process)."""
+    return _comparison(str(data_dir()), tuple(conditions), tuple(features))

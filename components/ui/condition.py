@@ -9,7 +9,8 @@ from components.explorer import KEY_FEATURES, key_figure, provoking
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import SECTION_KEYS, SECTION_LABELS
 from components.safety import md_escape
-from components.ui import render
+from components.ui import cached, practice, render
+from components.ui.kb import get_kb
 from components.ui.links import page_link
 
 CATEGORY_BADGES = {
@@ -24,9 +25,10 @@ def header(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
     cond = kb.conditions[cid]
     st.header(md_escape(cond.name), anchor=False)
     aliases = ", ".join(md_escape(a) for a in cond.aliases)
-    st.markdown(f"{CATEGORY_BADGES[cond.category]} " + (f":gray[Also called: {aliases}]" if aliases else ""))
-    st.markdown(f"{md_escape(cond.summary)} {render.cite(kb, cond.summary_refs, citations)}")
-    st.caption(f":material/event_available: Content last reviewed {cond.reviewed:%d %B %Y}")
+    badges = f"{CATEGORY_BADGES[cond.category]} " + (f":gray[Also called: {aliases}]" if aliases else "")
+    summary = f"{md_escape(cond.summary)} {render.cite(kb, cond.summary_refs, citations)}"
+    reviewed = f":small[:gray[:material/event_available: Content last reviewed {cond.reviewed:%d %B %Y}]]"
+    st.markdown(f"{badges}\n\n{summary}\n\n{reviewed}")
 
 
 def key_figures(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
@@ -34,9 +36,9 @@ def key_figures(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
     cols = st.columns(len(KEY_FEATURES))
     for col, fid in zip(cols, KEY_FEATURES, strict=True):
         fig = key_figure(kb, cid, fid)
-        with col, st.container(border=True, key=f"explorer_metric_{fid}"):
+        with col:
             help_text = "; ".join(fig.detail) if fig.detail else "No source in HipLens reports this."
-            st.metric(fig.label, fig.value, help=help_text)
+            st.metric(fig.label, fig.value, help=help_text, border=True)
             if fig.refs:
                 span = f"{fig.sources} source{'s' if fig.sources > 1 else ''}"
                 warn = " :orange[:material/warning: sources differ]" if fig.conflict else ""
@@ -45,13 +47,14 @@ def key_figures(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
                 st.markdown(":small[:gray[not reported]]")
 
 
-def provocations(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
-    """Movements and positions that provoke the condition."""
+def provocations(kb: KnowledgeBase, cid: str, citations: Citations, heading: str = "") -> None:
+    """Movements and positions that provoke the condition (under a Markdown heading, if given)."""
     items = provoking(kb, cid)
+    head = f"{heading}\n\n" if heading else ""
     if not items:
-        st.markdown(":gray[No provoking movement is reported as common in our sources.]")
+        st.markdown(f"{head}:gray[No provoking movement is reported as common in our sources.]")
         return
-    lines = []
+    lines = [head] if head else []
     for p in items:
         tag = " :orange-badge[estimate]" if p.estimate else ""
         lines.append(f"- **{md_escape(p.label)}**: {md_escape(p.text)} {render.cite(kb, p.refs, citations)}{tag}")
@@ -79,3 +82,26 @@ def sections(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
     for tab, key in zip(tabs, SECTION_KEYS, strict=True):
         with tab:
             render.statements(kb, getattr(cond.sections, key), citations)
+
+
+@cached.view
+def explorer_body(cid: str) -> None:
+    """Everything the explorer shows of one condition below its picker (drawn once per view, then replayed)."""
+    kb = get_kb()
+    citations = Citations()
+    header(kb, cid, citations)
+    key_figures(kb, cid, citations)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        provocations(kb, cid, citations, heading="### :material/directions_run: What provokes it")
+    with right:
+        st.markdown("### :material/compare_arrows: Often confused with")
+        confused_with(kb, cid)
+    st.subheader(":material/article: In detail")
+    sections(kb, cid, citations)
+    cond = kb.conditions[cid]
+    practice.glossary_links(kb, [s.text for _, items in cond.sections for s in items], key="explorer_terms", limit=8)
+    if cond.course_notes:
+        st.subheader(":material/school: The course notes beside the evidence")
+        render.course_notes(kb, cond.course_notes, citations)
+    render.reference_list(kb, citations.order)

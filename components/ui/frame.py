@@ -7,7 +7,6 @@ import streamlit as st
 from components.links import LECTURE, parse_param
 from components.ui.lecture import top_bar
 from components.ui.links import LECTURE_KEY
-from components.ui.nav import sidebar_nav
 from components.ui.render import EDUCATION_NOTICE
 
 _SEEN = "_lecture_param_seen"
@@ -29,10 +28,8 @@ def render_frame() -> None:
     """Sidebar with the app's name, the lecture-mode toggle and the education notice."""
     sync_lecture_from_url()
     with st.sidebar:
-        st.markdown("### :material/accessibility_new: HipLens")
-        st.caption("Hip and buttock pain, every number cited.")
-        sidebar_nav()
-        st.divider()
         st.toggle("Lecture mode", key=LECTURE_KEY, help="Large type for projectors; kept in every link.")
-        st.info(EDUCATION_NOTICE, icon=":material/school:")
+        st.caption(
+            f":material/accessibility_new: **HipLens**: hip and buttock pain, every number cited.\n\n:material/school: {EDUCATION_NOTICE}"
+        )
     top_bar()

@@ -100,9 +100,9 @@ def top_bar() -> DeltaGenerator:
         with bar:
             st.button("Leave lecture mode", icon=":material/close_fullscreen:", on_click=_leave, key="lecture_leave", type="primary")
             with st.popover("Pages", icon=":material/menu:"):
-                from components.ui.nav import sidebar_nav
+                from components.ui.nav import page_menu
 
-                sidebar_nav()
+                page_menu()
     _RUN.bar = bar
     return bar
 

@@ -41,22 +41,33 @@ def registered() -> list[NavEntry]:
     return [e for entries in NAV.values() for e in entries if (ROOT / PAGE_FILES[e.key]).exists()]
 
 
-def build_pages() -> list[st.Page]:
-    """The st.Page objects for st.navigation (the overview is the default page at /)."""
-    return [
-        st.Page(
-            PAGE_FILES[e.key],
-            title=PAGES[e.key].title,
-            icon=e.icon,
-            url_path=PAGES[e.key].url_path,
-            default=e.key == "overview",
-        )
-        for e in registered()
-    ]
+def build_pages() -> dict[str, list[st.Page]]:
+    """The st.Page objects for st.navigation, by section (the overview is the default page at /).
+
+    Streamlit draws this menu in the sidebar from the navigation message it sends anyway, so it costs
+    no element per run; lecture mode lives in session state and is written back into each page's URL.
+    """
+    present = {e.key for e in registered()}
+    sections: dict[str, list[st.Page]] = {}
+    for section, entries in NAV.items():
+        pages = [
+            st.Page(
+                PAGE_FILES[e.key],
+                title=PAGES[e.key].title,
+                icon=e.icon,
+                url_path=PAGES[e.key].url_path,
+                default=e.key == "overview",
+            )
+            for e in entries
+            if e.key in present
+        ]
+        if pages:
+            sections[section] = pages
+    return sections
 
 
-def sidebar_nav() -> None:
-    """Grouped links to every page; lecture mode travels with them."""
+def page_menu() -> None:
+    """Grouped links to every page, for lecture mode's Pages menu (the sidebar is hidden there)."""
     present = {e.key for e in registered()}
     for section, entries in NAV.items():
         shown = [e for e in entries if e.key in present]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import REGION_LABELS
+from components.compare import Citations
 from components.knowledge.loader import KnowledgeBase
 from components.overview import MAP_GROUPS, group_conditions
 from components.safety import md_escape
+from components.ui import cached, render
+from components.ui.kb import get_kb
 from components.ui.links import page_link
 
 CATEGORY_LABELS = {"intra_articular": "inside the joint", "extra_articular": "outside the joint", "spinal": "from the spine"}
@@ -23,7 +26,45 @@ def condition_map(kb: KnowledgeBase) -> None:
             for cid in groups.get(gid, ()):
                 cond = kb.conditions[cid]
                 with st.container(border=True, key=f"overview_map_{cid}"):
-                    st.markdown(f"**{md_escape(cond.name)}**  \n:gray[{CATEGORY_LABELS[cond.category]}]")
                     regions = ", ".join(REGION_LABELS[r].lower() for r in cond.pain_regions)
-                    st.markdown(f":material/pin_drop: {md_escape(regions)}  \n:material/hub: {md_escape(', '.join(cond.structures[:4]))}")
+                    st.markdown(
+                        f"**{md_escape(cond.name)}**  \n:gray[{CATEGORY_LABELS[cond.category]}]\n\n"
+                        f":material/pin_drop: {md_escape(regions)}  \n:material/hub: {md_escape(', '.join(cond.structures[:4]))}"
+                    )
                     page_link("explorer", f"Open {cond.short_name}", {"condition": cid}, icon=":material/arrow_forward:")
+
+
+@cached.view
+def overview_body() -> None:
+    """The overview below its title: drawn once per process (and mode), replayed for every session."""
+    kb = get_kb()
+    ov = kb.overview
+    citations = Citations()
+
+    st.title("The hip and buttock, taught from the evidence")
+    st.markdown(
+        f":small[:gray[:material/school: {render.EDUCATION_NOTICE}]]\n\n"
+        "Deep buttock pain has look-alikes: **ischiofemoral impingement**, **deep gluteal syndrome** and "
+        "**lumbar disc sciatica** lead the list. Every number here cites its source; where sources disagree, all are shown."
+    )
+    with st.container(horizontal=True, key="overview_start"):
+        page_link("compare", "Compare IFI, DGS and sciatica", icon=":material/table_chart:")
+        page_link("differential", "Build a differential", icon=":material/psychology:")
+        page_link("cases", "Work through a case", icon=":material/assignment_ind:")
+        page_link("charts", "See the charts", icon=":material/bar_chart:")
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        render.statements(kb, ov.mobility, citations, heading="### :material/360: Mobility")
+        render.statements(kb, ov.lower_limb, citations, heading="### :material/directions_walk: The lower limb")
+        render.statements(kb, ov.trunk, citations, heading="### :material/accessibility_new: The trunk")
+    with right:
+        render.chart(cached.chart("rom"), key="overview_rom")
+
+    render.statements(kb, ov.common_conditions, citations, heading="### :material/map: Map of the conditions")
+    condition_map(kb)
+
+    if ov.course_notes:
+        st.subheader(":material/school: The course notes beside the evidence")
+        render.course_notes(kb, ov.course_notes, citations)
+    render.reference_list(kb, citations.order)
+    st.caption(f"Content reviewed {ov.reviewed:%d %B %Y}.")

@@ -70,9 +70,10 @@ def statement_markdown(kb: KnowledgeBase, st_: Statement, citations: Citations) 
     return f"- {text} {cite(kb, st_.refs, citations)}{tag}{note}"
 
 
-def statements(kb: KnowledgeBase, items: Sequence[Statement], citations: Citations) -> None:
-    """A list of statements with their citations."""
-    st.markdown("\n".join(statement_markdown(kb, s, citations) for s in items))
+def statements(kb: KnowledgeBase, items: Sequence[Statement], citations: Citations, *, heading: str = "") -> None:
+    """A list of statements with their citations (under a Markdown heading, if given: one element, not two)."""
+    head = f"{heading}\n\n" if heading else ""
+    st.markdown(head + "\n".join(statement_markdown(kb, s, citations) for s in items))
 
 
 def reference_entry(ref: Reference, number: int | None = None) -> str:
@@ -106,9 +107,11 @@ def course_notes(kb: KnowledgeBase, notes: Sequence[CourseNote], citations: Cita
         return
     for note in notes:
         with st.container(border=True):
-            st.markdown(f"**{md_escape(note.topic)}** {VERDICT_BADGES[note.verdict]}")
-            st.markdown(f":material/school: **Course notes:** {md_escape(note.course_says)}")
-            st.markdown(f":material/fact_check: **Evidence:** {md_escape(note.evidence_says)} {cite(kb, note.refs, citations)}")
+            st.markdown(
+                f"**{md_escape(note.topic)}** {VERDICT_BADGES[note.verdict]}\n\n"
+                f":material/school: **Course notes:** {md_escape(note.course_says)}\n\n"
+                f":material/fact_check: **Evidence:** {md_escape(note.evidence_says)} {cite(kb, note.refs, citations)}"
+            )
 
 
 def comparison_markdown(kb: KnowledgeBase, comparison: Comparison, *, rows: int | None = None) -> str:
