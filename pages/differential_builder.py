@@ -3,12 +3,12 @@
 import streamlit as st
 
 from components.compare import Citations
-from components.diagnosis import DiagnosisInputError, default_pretest, next_best_tests, rank, red_flags_present
+from components.diagnosis import DiagnosisInputError, default_pretest
 from components.differential import CaseInput
 from components.links import page_url
 from components.safety import md_escape
-from components.ui import cached, render
 from components.ui import differential as ui
+from components.ui import render
 from components.ui.differential_downloads import differential_downloads
 from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
@@ -38,8 +38,6 @@ findings = case.findings(step)
 if step:
     fid, present = case.ordered()[step - 1]
     st.markdown(f"**Just added:** {md_escape(kb.findings[fid].label)} ({'present' if present else 'absent'})")
-citations = Citations()
-
 pretest = default_pretest(kb, setting)
 with st.expander("Pre-test probabilities", icon=":material/tune:"):
     if setting:
@@ -52,28 +50,18 @@ with st.expander("Pre-test probabilities", icon=":material/tune:"):
             / 100
         )
 
-ui.red_flag_panel(kb, red_flags_present(kb, findings), citations)
 try:
-    ranked = rank(findings, pretest=pretest, sex=sex, age=age, kb=kb)
-    suggested = next_best_tests(findings, pretest=pretest, sex=sex, age=age, kb=kb)
+    ranked, suggested = ui.ranking(tuple(findings.items()), tuple(pretest.items()), sex, age)
 except DiagnosisInputError as exc:
     st.error(md_escape(str(exc)), icon=":material/error:")
     st.stop()
-
-st.caption(f":material/info: {ui.INDEPENDENCE_NOTE}")
-render.chart(cached.chart("differential", tuple(ranked)), key="differential_chart")
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader(":material/balance: Why this order")
-    ui.reasons(kb, ranked, findings, citations)
-with right:
-    st.subheader(":material/science: Test next")
-    ui.suggestions(kb, suggested)
+order = ui.results(tuple(findings.items()), tuple(pretest.items()), sex, age)
 view = {"yes": case.yes, "no": case.no, "sex": sex, "age": age, "setting": setting, "step": step}
 differential_downloads(
     kb, ranked, findings, sex=sex, age=age, setting=setting, suggestions=suggested, view_url=page_url("differential", {**view, "step": 0})
 )
 st.subheader(":material/show_chart: Fagan nomogram")
+citations = Citations(list(order))
 ui.nomogram(kb, ranked, chart_style(), citations)
 render.reference_list(kb, citations.order)
 write_view("differential", view)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.compare import Citations
-from components.flashcards import DECKS, build_deck, clamp_card, step_card
+from components.flashcards import DECKS, clamp_card, step_card
 from components.ui import practice, render
 from components.ui.kb import get_kb
 from components.ui.links import read_view, show_notices, write_view
@@ -32,7 +32,7 @@ def _new_deck() -> None:
 st.title("Flashcards")
 render.education_notice()
 deck = st.segmented_control("Deck", list(DECKS), format_func=DECKS.get, key="flash_deck", required=True, on_change=_new_deck)
-cards = build_deck(kb, deck or "tests")
+cards = practice.deck_cards(deck or "tests")
 raw = st.session_state.get("flash_card")
 index = clamp_card(raw if isinstance(raw, int) else 0, len(cards))
 if isinstance(raw, int) and raw != index:

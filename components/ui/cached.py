@@ -76,3 +76,27 @@ def _comparison(folder: str, conditions: tuple[str, ...], features: tuple[str, .
 def comparison(conditions: tuple[str, ...], features: tuple[str, ...]) -> Comparison:
     """The comparison of these conditions over these features (pure, so built once per process)."""
     return _comparison(str(data_dir()), tuple(conditions), tuple(features))
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _pure(name: str, folder: str, args: tuple[Hashable, ...]) -> Any:
+    return _PURE[name](get_kb(), *args)
+
+
+_PURE: dict[str, Callable[..., Any]] = {}
+
+
+def pure(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Compute a pure function of the knowledge base once per process for each argument tuple.
+
+    `func(kb, *args)` must return a value no caller mutates (frozen dataclasses, tuples); the wrapper
+    takes `*args` only (hashable) and supplies the current knowledge base.
+    """
+    name = f"{func.__module__}.{func.__qualname__}"
+    _PURE[name] = func
+
+    @functools.wraps(func)
+    def call(*args: Hashable) -> Any:
+        return _pure(name, str(data_dir()), tuple(args))
+
+    return call

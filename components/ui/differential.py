@@ -8,11 +8,21 @@ import streamlit as st
 
 from components.charts import ChartStyle
 from components.compare import Citations
-from components.diagnosis import DiagnosisInputError, Ranked, TestSuggestion, post_test_probability, test_lr
+from components.diagnosis import (
+    DiagnosisInputError,
+    Ranked,
+    TestSuggestion,
+    next_best_tests,
+    post_test_probability,
+    rank,
+    red_flags_present,
+    test_lr,
+)
 from components.differential import GROUP_LABELS, GROUPS, by_group, options, resolve
 from components.knowledge.loader import KnowledgeBase
 from components.safety import md_escape
 from components.ui import cached, render
+from components.ui.kb import get_kb
 
 INDEPENDENCE_NOTE = (
     "How this is worked out: Bayes' theorem with each finding treated as independent of the others once the "
@@ -136,12 +146,13 @@ def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, 
                 st.markdown("\n".join(lines))
 
 
-def suggestions(kb: KnowledgeBase, items: Sequence[TestSuggestion]) -> None:
-    """What to check next, by expected information gain."""
+def suggestions(kb: KnowledgeBase, items: Sequence[TestSuggestion], *, heading: bool = False) -> None:
+    """What to check next, by expected information gain (under a 'Test next' heading, if asked: one element)."""
+    head = "### :material/science: Test next\n\n" if heading else ""
     if not items:
-        st.markdown(":gray[Every examination and imaging finding is already entered.]")
+        st.markdown(head + ":gray[Every examination and imaging finding is already entered.]")
         return
-    lines = []
+    lines = [head] if head else []
     for s in items:
         finding = kb.findings[s.finding]
         tests = ", ".join(md_escape(kb.tests[t].name) for t in finding.tests[:2]) if finding.tests else ""
@@ -179,3 +190,36 @@ def nomogram(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle, cit
         f":small[Starts from the current probability of {md_escape(kb.conditions[test.condition].name)} "
         f"({current * 100:.0f}%). Source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)}.{caveat}]"
     )
+
+
+def _ranking(
+    kb: KnowledgeBase, findings: tuple[tuple[str, bool], ...], pretest: tuple[tuple[str, float], ...], sex: str | None, age: int | None
+) -> tuple[tuple[Ranked, ...], tuple[TestSuggestion, ...]]:
+    found, pre = dict(findings), dict(pretest)
+    ranked = rank(found, pretest=pre, sex=sex, age=age, kb=kb)
+    return tuple(ranked), tuple(next_best_tests(found, pretest=pre, sex=sex, age=age, kb=kb))
+
+
+ranking = cached.pure(_ranking)
+"""The ranked differential and the tests to do next, for findings, pre-test probabilities, sex and age (pure, so once per process)."""
+
+
+@cached.view
+def results(
+    findings: tuple[tuple[str, bool], ...], pretest: tuple[tuple[str, float], ...], sex: str | None, age: int | None
+) -> tuple[str, ...]:
+    """Red flags, the ranked chart, why this order and what to test next; returns the references cited, in order."""
+    kb = get_kb()
+    citations = Citations()
+    ranked, suggested = ranking(findings, pretest, sex, age)
+    found = dict(findings)
+    red_flag_panel(kb, red_flags_present(kb, found), citations)
+    st.caption(f":material/info: {INDEPENDENCE_NOTE}")
+    render.chart(cached.chart("differential", ranked), key="differential_chart")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader(":material/balance: Why this order")
+        reasons(kb, ranked, found, citations)
+    with right:
+        suggestions(kb, suggested, heading=True)
+    return tuple(citations.order)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.compare import Citations
 from components.diagnosis import Ranked, rank
-from components.flashcards import Card
+from components.flashcards import Card, build_deck
 from components.glossary import KIND_LABELS, find_terms_in
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import Case, GlossaryTerm
@@ -18,6 +18,9 @@ from components.ui import cached, render
 from components.ui.differential import reasons
 from components.ui.kb import data_dir, get_kb
 from components.ui.links import page_link
+
+deck_cards = cached.pure(build_deck)
+"""The cards of a deck, built once per process: `deck_cards('tests')`."""
 
 STAGES: tuple[str, ...] = ("history", "examination", "imaging")
 STAGE_LABELS: Mapping[str, str] = {"history": "History", "examination": "Examination", "imaging": "Imaging"}

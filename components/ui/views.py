@@ -1,0 +1,96 @@
+"""Static parts of pages, drawn once per process for each view and replayed for every session (see cached.view)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.compare import Citations
+from components.glossary import group_by_kind, search, with_first
+from components.safety import md_escape
+from components.tests_library import fmt_lr, pct, same_test, table_rows
+from components.ui import cached, practice, render
+from components.ui.kb import get_kb
+
+
+@cached.view
+def charts(conditions: tuple[str, ...]) -> None:
+    """The charts page's five charts of the chosen conditions, each with its text summary."""
+    st.caption("Each dot is one source; bars show the range it reports. Hover for the value, range and source.")
+    render.chart(cached.chart("feature_range", "bilateral_pct", conditions), key="charts_bilateral")
+    left, right = st.columns(2, gap="large")
+    with left:
+        render.chart(cached.chart("feature_range", "female_pct", conditions), key="charts_female")
+    with right:
+        render.chart(cached.chart("feature_range", "age_years", conditions), key="charts_age")
+    render.chart(cached.chart("heatmap", conditions), key="charts_heatmap")
+    render.chart(cached.chart("pain_location", conditions), key="charts_pain")
+
+
+@cached.view
+def glossary(query: str, term: str | None) -> None:
+    """The glossary below its search: the chosen term first, then every matching term by kind, then references."""
+    kb = get_kb()
+    citations = Citations()
+    found = search(kb.glossary, query)
+    chosen, rest = with_first(list(kb.glossary.values()) if term else found, term)
+    if chosen is not None:
+        practice.glossary_highlight(kb, chosen, citations)
+        rest = [t for t in found if t.id != chosen.id]
+    if query and not found:
+        st.info("No term matches this search.", icon=":material/search_off:")
+    elif query:
+        st.caption(f"{len(found)} of {len(kb.glossary)} terms match.")
+    practice.glossary_groups(kb, group_by_kind(rest), citations)
+    render.reference_list(kb, citations.order)
+
+
+@cached.view
+def tests_table(conditions: tuple[str, ...]) -> None:
+    """Every test row for the chosen target conditions (all when none), and the forest plot of them."""
+    kb = get_kb()
+    chosen = conditions
+    tests = [t for t in kb.tests.values() if not chosen or t.condition in chosen]
+    st.dataframe(
+        table_rows(kb, tests),
+        hide_index=True,
+        width="stretch",
+        column_config={"id": None, "Test": st.column_config.TextColumn(pinned=True)},
+        key="tests_table",
+    )
+    st.caption(f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. A blank n is unknown, not zero.")
+
+    render.chart(cached.chart("forest", tuple(tests)), key="tests_forest")
+
+    st.subheader(":material/stethoscope: One test in detail")
+
+
+@cached.view
+def test_detail(tid: str | None) -> None:
+    """One test in detail: how to perform it, when it is positive, its accuracy and source; the same test elsewhere."""
+    kb = get_kb()
+    citations = Citations()
+    if tid:
+        test = kb.tests[tid]
+        with st.container(border=True, key="tests_detail"):
+            st.markdown(
+                f"### {md_escape(test.name)}\n\n"
+                f"**How to perform:** {md_escape(test.procedure)} {render.cite(kb, test.procedure_refs, citations)}\n\n"
+                f"**Positive when:** {md_escape(test.positive_when)}"
+            )
+            m = st.columns(4)
+            m[0].metric("Sensitivity", pct(test.sensitivity))
+            m[1].metric("Specificity", pct(test.specificity))
+            m[2].metric("LR+", fmt_lr(test, positive=True).split(" ")[0])
+            m[3].metric("LR−", fmt_lr(test, positive=False).split(" ")[0])
+            ref = kb.references[test.ref]
+            st.markdown(
+                f"n = {test.n if test.n else 'not reported'} · reference standard: {md_escape(test.reference_standard)} · "
+                f"source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)} :gray-badge[{ref.design}]"
+            )
+            if test.caveat:
+                st.warning(md_escape(test.caveat), icon=":material/warning:")
+        family = same_test(kb, test)
+        if len(family) > 1:
+            st.markdown("**The same test (or tests of the same finding) in other studies and conditions**")
+            st.dataframe(table_rows(kb, family), hide_index=True, width="stretch", column_config={"id": None}, key="tests_family")
+    render.reference_list(kb, citations.order)
