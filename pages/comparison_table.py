@@ -18,8 +18,7 @@ st.session_state.setdefault("compare_conditions", list(state.values["conditions"
 if not st.session_state.get("compare_features"):
     st.session_state["compare_features"] = list(kb.features)
 
-st.title("Compare conditions")
-render.education_notice()
+render.page_head("Compare conditions")
 with st.expander("Conditions and features", icon=":material/tune:", expanded=not lecture_on()):
     chosen = st.pills("Conditions (two to eight)", list(names), format_func=names.get, selection_mode="multi", key="compare_conditions")
     render.abbreviations(kb)

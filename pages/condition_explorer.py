@@ -11,8 +11,7 @@ read_view("explorer", kb, {"condition": "explorer_condition"})
 names = {cid: c.name for cid, c in kb.conditions.items()}
 st.session_state.setdefault("explorer_condition", "ifi")
 
-st.title("Condition explorer")
-render.education_notice()
+render.page_head("Condition explorer")
 cid = st.selectbox("Condition", list(names), format_func=names.get, key="explorer_condition")
 condition.explorer_body(cid)
 write_view("explorer", {"condition": cid})

@@ -22,8 +22,7 @@ read_view("differential", kb, keys, on_change=lambda values: ui.seed_from_link(k
 show_notices(st.session_state.pop("differential_contradictions", []))
 presets = {p.id: p for p in kb.settings.presets}
 
-st.title("Differential builder")
-render.education_notice()
+render.page_head("Differential builder")
 with st.expander("The case", icon=":material/person:", expanded=not lecture_on()):
     setting, sex, age = ui.patient_inputs(kb)
     yes, no = ui.finding_inputs(kb)

@@ -13,8 +13,7 @@ names = {cid: c.short_name for cid, c in kb.conditions.items()}
 if not st.session_state.get("charts_conditions"):
     st.session_state["charts_conditions"] = list(state.values["conditions"] or names)
 
-st.title("Charts")
-render.education_notice()
+render.page_head("Charts")
 with st.expander("Conditions", icon=":material/tune:", expanded=not lecture_on()):
     chosen = st.pills("Conditions", list(names), format_func=names.get, selection_mode="multi", key="charts_conditions")
     render.abbreviations(kb)

@@ -29,8 +29,7 @@ def _new_deck() -> None:
     st.session_state["flash_flipped"] = False
 
 
-st.title("Flashcards")
-render.education_notice()
+render.page_head("Flashcards")
 deck = st.segmented_control("Deck", list(DECKS), format_func=DECKS.get, key="flash_deck", required=True, on_change=_new_deck)
 cards = practice.deck_cards(deck or "tests")
 raw = st.session_state.get("flash_card")

@@ -28,11 +28,10 @@ def _restart(case_id: str) -> None:
     _go(0)
 
 
-st.title("Teaching cases")
-render.education_notice()
-st.markdown(
+render.page_head(
+    "Teaching cases",
     "Each case is one published patient. It unfolds in steps: **history**, **examination**, **imaging**, then the "
-    "answer. At each step, commit to your leading diagnosis before the evidence-based ranking is shown."
+    "answer. At each step, commit to your leading diagnosis before the evidence-based ranking is shown.",
 )
 cid = st.selectbox("Case", list(cases), format_func=cases.get, key="cases_case", on_change=_go, args=(0,))
 case = kb.cases[cid]

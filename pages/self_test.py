@@ -20,11 +20,10 @@ def _new_quiz() -> None:
     st.session_state["quiz_seed"] = random.SystemRandom().randrange(2**31)
 
 
-st.title("Self-test")
-render.education_notice()
-st.markdown(
+render.page_head(
+    "Self-test",
     "Every question is generated from HipLens's cited data, and asked only where the data give one clear answer. "
-    "Commit to an answer to see the numbers and their sources; an answer cannot be changed once given."
+    "Commit to an answer to see the numbers and their sources; an answer cannot be changed once given.",
 )
 seed = int(st.session_state["quiz_seed"])
 questions = practice.sitting(seed)

@@ -11,8 +11,7 @@ read_view("tests", kb, {"conditions": "tests_conditions", "test": "tests_test"})
 names = {cid: c.short_name for cid, c in kb.conditions.items()}
 st.session_state.setdefault("tests_conditions", [])
 
-st.title("Special tests")
-render.education_notice()
+render.page_head("Special tests")
 chosen = st.pills("Target condition", list(names), format_func=names.get, selection_mode="multi", key="tests_conditions")
 render.abbreviations(kb)
 tests = [t for t in kb.tests.values() if not chosen or t.condition in chosen]

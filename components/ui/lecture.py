@@ -121,6 +121,7 @@ def share_box(relative_url: str) -> None:
             origin = f"{parts.scheme}://{parts.netloc}"
     except (AttributeError, ValueError):
         origin = ""
-    with st.popover("Link to this view", icon=":material/link:"):
+    with st.popover(
+        "Link to this view", icon=":material/link:", help="Copy it: the link reopens exactly this view, lecture mode and step included."
+    ):
         st.code(f"{origin}{relative_url}", language=None, wrap_lines=True)
-        st.caption("Copy it: the link reopens exactly this view, lecture mode and step included.")

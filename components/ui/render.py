@@ -40,9 +40,9 @@ def safe_url(url: str) -> str:
     return quote(url, safe=":/?&=#%+,;~@!$*'").replace("(", "%28").replace(")", "%29")
 
 
-def education_notice() -> None:
-    """The education-only notice every page carries."""
-    st.caption(f":material/school: {EDUCATION_NOTICE}")
+def page_head(title: str, intro: str = "") -> None:
+    """A page's title with the education-only notice beneath it, and its introduction if any, as one element."""
+    st.markdown(f"# {title}\n\n:small[:gray[:material/school: {EDUCATION_NOTICE}]]" + (f"\n\n{intro}" if intro else ""))
 
 
 def marker(ref: Reference, number: int) -> str:

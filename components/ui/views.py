@@ -7,6 +7,7 @@ import streamlit as st
 from components.compare import Citations
 from components.glossary import group_by_kind, search, with_first
 from components.safety import md_escape
+from components.sources import reference_table, strength_counts
 from components.tests_library import fmt_lr, pct, same_test, table_rows
 from components.ui import cached, practice, render
 from components.ui.kb import get_kb
@@ -94,3 +95,31 @@ def test_detail(tid: str | None) -> None:
             st.markdown("**The same test (or tests of the same finding) in other studies and conditions**")
             st.dataframe(table_rows(kb, family), hide_index=True, width="stretch", column_config={"id": None}, key="tests_family")
     render.reference_list(kb, citations.order)
+
+
+@cached.view
+def sources(conditions: tuple[str, ...]) -> None:
+    """How many references of each design, the reference table for the chosen conditions, and the dataset's heading."""
+    kb = get_kb()
+    table = reference_table(kb, list(conditions))
+    counts = strength_counts(table)
+    cols = st.columns(min(len(counts), 5) or 1)
+    for col, (design, n) in zip(cols, list(counts.items())[:5], strict=False):
+        col.metric(design.replace("-", " ").capitalize(), n, border=True)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": st.column_config.TextColumn("Id", pinned=True),
+            "Link": st.column_config.LinkColumn("Link", display_text="open"),
+            "Title": st.column_config.TextColumn("Title", width="large"),
+        },
+        key="sources_table",
+    )
+    st.caption(f"{len(table)} of {len(kb.references)} references.")
+
+    st.markdown(
+        "### :material/dataset: The open dataset\n\n"
+        "The whole knowledge base: conditions, features, findings, tests, cases and references, with the provenance of every number."
+    )
