@@ -38,16 +38,24 @@ if step:
     fid, present = case.ordered()[step - 1]
     st.markdown(f"**Just added:** {md_escape(kb.findings[fid].label)} ({'present' if present else 'absent'})")
 pretest = default_pretest(kb, setting)
-with st.expander("Pre-test probabilities", icon=":material/tune:"):
-    if setting:
-        st.caption(presets[setting].description)
-    for cid, cond in kb.conditions.items():
-        share = next((p for p in presets[setting].pretest if p.condition == cid), None) if setting else None
-        basis = f" ({share.basis})" if share else ""
-        pretest[cid] = (
-            st.slider(f"{cond.short_name}{basis}", 0.0, 100.0, round(pretest[cid] * 100, 1), 0.5, key=f"differential_pre_{setting}_{cid}")
-            / 100
-        )
+adjust = st.toggle(
+    "Adjust pre-test probabilities",
+    key="differential_adjust",
+    help="Off: the setting's shares (or equal ones). On: a slider per condition; turning it off again restores the defaults.",
+)
+if adjust:
+    with st.container(border=True, key="differential_pretest"):
+        if setting:
+            st.caption(presets[setting].description)
+        for cid, cond in kb.conditions.items():
+            share = next((p for p in presets[setting].pretest if p.condition == cid), None) if setting else None
+            basis = f" ({share.basis})" if share else ""
+            pretest[cid] = (
+                st.slider(
+                    f"{cond.short_name}{basis}", 0.0, 100.0, round(pretest[cid] * 100, 1), 0.5, key=f"differential_pre_{setting}_{cid}"
+                )
+                / 100
+            )
 
 try:
     ranked, suggested = ui.ranking(tuple(findings.items()), tuple(pretest.items()), sex, age)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -117,8 +118,15 @@ class KnowledgeBase:
     glossary: Mapping[str, GlossaryTerm] = field(default_factory=dict)
 
     def values_for(self, condition: str, feature: str) -> tuple[FeatureValue, ...]:
-        """All rows for one (condition, feature): several rows mean sources differ."""
-        return tuple(v for v in self.feature_values if v.condition == condition and v.feature == feature)
+        """All rows for one (condition, feature), in file order: several rows mean sources differ."""
+        return self._value_index.get((condition, feature), ())
+
+    @functools.cached_property
+    def _value_index(self) -> Mapping[tuple[str, str], tuple[FeatureValue, ...]]:
+        index: dict[tuple[str, str], list[FeatureValue]] = {}
+        for v in self.feature_values:
+            index.setdefault((v.condition, v.feature), []).append(v)
+        return MappingProxyType({key: tuple(rows) for key, rows in index.items()})
 
     def tests_for(self, condition: str) -> tuple[DiagnosticTest, ...]:
         """Diagnostic-test rows whose target is the condition."""

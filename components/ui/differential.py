@@ -70,26 +70,25 @@ def finding_inputs(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
     no: list[str] = []
     cols = st.columns(len(GROUPS), gap="medium")
     for col, group in zip(cols, GROUPS, strict=True):
-        with col, st.container(border=True, key=f"differential_group_{group}"):
-            st.markdown(f"**{GROUP_LABELS[group]}**")
+        with col:
             opts = options(kb, group)
             chosen_no = st.session_state.get(f"differential_no_{group}", [])
             present = st.multiselect(
-                "Present",
+                f"{GROUP_LABELS[group]}: present",
                 [o for o in opts if o not in chosen_no],
                 format_func=labels.get,
                 key=f"differential_yes_{group}",
                 placeholder="Add findings present",
             )
             absent = st.multiselect(
-                "Absent",
+                f"{GROUP_LABELS[group]}: absent",
                 [o for o in opts if o not in present],
                 format_func=labels.get,
                 key=f"differential_no_{group}",
                 placeholder="Add findings absent",
             )
-            yes += present
-            no += absent
+        yes += present
+        no += absent
     return yes, no
 
 
