@@ -41,11 +41,13 @@ def registered() -> list[NavEntry]:
     return [e for entries in NAV.values() for e in entries if (ROOT / PAGE_FILES[e.key]).exists()]
 
 
-def build_pages() -> dict[str, list[st.Page]]:
-    """The st.Page objects for st.navigation, by section (the overview is the default page at /).
+def build_pages() -> list[st.Page]:
+    """The st.Page objects for st.navigation, in NAV's order (the overview is the default page at /).
 
     Streamlit draws this menu in the sidebar from the navigation message it sends anyway, so it costs
     no element per run; lecture mode lives in session state and is written back into each page's URL.
+    The list is flat: Streamlit 1.67 draws sections as headers inside the <ul>, which breaks list
+    semantics for screen readers (axe: list, listitem).
     """
     present = {e.key for e in registered()}
     sections: dict[str, list[st.Page]] = {}
@@ -63,7 +65,7 @@ def build_pages() -> dict[str, list[st.Page]]:
         ]
         if pages:
             sections[section] = pages
-    return sections
+    return [page for pages in sections.values() for page in pages]
 
 
 def page_menu() -> None:
