@@ -42,7 +42,7 @@ st.caption(" · ".join(f for f in facts if f) or "Age and sex not given")
 stages = practice.STAGES[: min(step, 2) + 1]
 for i, stage in enumerate(stages):
     practice.stage_narrative(kb, case, stage, current=i == step)
-practice.glossary_links(kb, [getattr(case, s).narrative for s in stages], key="cases_terms")
+practice.glossary_links(kb, [getattr(case, s).narrative for s in stages])
 
 pick_keys = [f"cases_picked_{cid}_{i}" for i in range(3)]
 if step < 3:

@@ -32,19 +32,21 @@ def header(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
 
 
 def key_figures(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
-    """The headline numbers as metrics, each with its sources beneath."""
-    cols = st.columns(len(KEY_FEATURES))
-    for col, fid in zip(cols, KEY_FEATURES, strict=True):
-        fig = key_figure(kb, cid, fid)
-        with col:
+    """The headline numbers as metrics in one row, then one line naming the sources of each."""
+    figures = [key_figure(kb, cid, fid) for fid in KEY_FEATURES]
+    with st.container(horizontal=True, key="explorer_metrics", gap="small"):
+        for fig in figures:
             help_text = "; ".join(fig.detail) if fig.detail else "No source in HipLens reports this."
-            st.metric(fig.label, fig.value, help=help_text, border=True)
-            if fig.refs:
-                span = f"{fig.sources} source{'s' if fig.sources > 1 else ''}"
-                warn = " :orange[:material/warning: sources differ]" if fig.conflict else ""
-                st.markdown(f":small[{span}: {render.cite(kb, fig.refs, citations)}{warn}]")
-            else:
-                st.markdown(":small[:gray[not reported]]")
+            st.metric(fig.label, fig.value, help=help_text, border=True, width="stretch")
+    parts = []
+    for fig in figures:
+        if fig.refs:
+            span = f"{fig.sources} source{'s' if fig.sources > 1 else ''}"
+            warn = " :orange[:material/warning: sources differ]" if fig.conflict else ""
+            parts.append(f"**{md_escape(fig.label)}**: {span} {render.cite(kb, fig.refs, citations)}{warn}")
+        else:
+            parts.append(f"**{md_escape(fig.label)}**: :gray[not reported]")
+    st.markdown(":small[" + " · ".join(parts) + "]")
 
 
 def provocations(kb: KnowledgeBase, cid: str, citations: Citations, heading: str = "") -> None:
@@ -76,12 +78,13 @@ def confused_with(kb: KnowledgeBase, cid: str) -> None:
 
 
 def sections(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
-    """All nine sections as tabs."""
+    """All nine sections, each under its heading, as one Markdown element (one message, printable, easy to scroll)."""
     cond = kb.conditions[cid]
-    tabs = st.tabs([SECTION_LABELS[k].split(":")[0] for k in SECTION_KEYS])
-    for tab, key in zip(tabs, SECTION_KEYS, strict=True):
-        with tab:
-            render.statements(kb, getattr(cond.sections, key), citations)
+    parts = ["### :material/article: In detail"]
+    for key in SECTION_KEYS:
+        parts.append(f"#### {SECTION_LABELS[key].split(':')[0]}")
+        parts.append("\n".join(render.statement_markdown(kb, s, citations) for s in getattr(cond.sections, key)))
+    st.markdown("\n\n".join(parts))
 
 
 @cached.view
@@ -97,11 +100,8 @@ def explorer_body(cid: str) -> None:
     with right:
         st.markdown("### :material/compare_arrows: Often confused with")
         confused_with(kb, cid)
-    st.subheader(":material/article: In detail")
     sections(kb, cid, citations)
     cond = kb.conditions[cid]
-    practice.glossary_links(kb, [s.text for _, items in cond.sections for s in items], key="explorer_terms", limit=8)
-    if cond.course_notes:
-        st.subheader(":material/school: The course notes beside the evidence")
-        render.course_notes(kb, cond.course_notes, citations)
+    practice.glossary_links(kb, [s.text for _, items in cond.sections for s in items])
+    render.course_notes(kb, cond.course_notes, citations)
     render.reference_list(kb, citations.order)

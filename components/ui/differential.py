@@ -121,9 +121,10 @@ def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, 
     for r in ranked[:top]:
         cond = kb.conditions[r.condition]
         with st.expander(f"{cond.name}: {r.probability * 100:.0f}% (pre-test {r.pretest * 100:.0f}%)", icon=":material/balance:"):
+            blocks = []
             for title, items in (("For", r.supporting), ("Against", r.opposing)):
                 if not items:
-                    st.markdown(f"**{title}:** :gray[none of the findings entered]")
+                    blocks.append(f"**{title}:** :gray[none of the findings entered]")
                     continue
                 lines = [f"**{title}:**"]
                 for item in items[:8]:
@@ -142,7 +143,8 @@ def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, 
                     lines.append(
                         f"- {md_escape(_label(kb, item.finding))}{state}: ×{item.weight:.2f} {render.cite(kb, refs, citations)}{note}"
                     )
-                st.markdown("\n".join(lines))
+                blocks.append("\n".join(lines))
+            st.markdown("\n\n".join(blocks))
 
 
 def suggestions(kb: KnowledgeBase, items: Sequence[TestSuggestion], *, heading: bool = False) -> None:

@@ -17,21 +17,22 @@ CATEGORY_LABELS = {"intra_articular": "inside the joint", "extra_articular": "ou
 
 
 def condition_map(kb: KnowledgeBase) -> None:
-    """Cards of the eight conditions in columns by main pain region, each leading to its page."""
+    """The eight conditions in columns by main pain region: what each involves, then a link to each one's page."""
     groups = group_conditions(kb)
     cols = st.columns(len(MAP_GROUPS), gap="medium")
     for col, (gid, label, icon) in zip(cols, MAP_GROUPS, strict=True):
         with col:
-            st.markdown(f"#### :material/{icon}: {label}")
+            parts = [f"#### :material/{icon}: {label}"]
             for cid in groups.get(gid, ()):
                 cond = kb.conditions[cid]
-                with st.container(border=True, key=f"overview_map_{cid}"):
-                    regions = ", ".join(REGION_LABELS[r].lower() for r in cond.pain_regions)
-                    st.markdown(
-                        f"**{md_escape(cond.name)}**  \n:gray[{CATEGORY_LABELS[cond.category]}]\n\n"
-                        f":material/pin_drop: {md_escape(regions)}  \n:material/hub: {md_escape(', '.join(cond.structures[:4]))}"
-                    )
-                    page_link("explorer", f"Open {cond.short_name}", {"condition": cid}, icon=":material/arrow_forward:")
+                regions = ", ".join(REGION_LABELS[r].lower() for r in cond.pain_regions)
+                parts.append(
+                    f"**{md_escape(cond.name)}**  \n:gray[{CATEGORY_LABELS[cond.category]}]  \n"
+                    f":material/pin_drop: {md_escape(regions)}  \n:material/hub: {md_escape(', '.join(cond.structures[:4]))}"
+                )
+            st.markdown("\n\n".join(parts))
+            for cid in groups.get(gid, ()):
+                page_link("explorer", f"Open {kb.conditions[cid].short_name}", {"condition": cid}, icon=":material/arrow_forward:")
 
 
 @cached.view
@@ -63,8 +64,6 @@ def overview_body() -> None:
     render.statements(kb, ov.common_conditions, citations, heading="### :material/map: Map of the conditions")
     condition_map(kb)
 
-    if ov.course_notes:
-        st.subheader(":material/school: The course notes beside the evidence")
-        render.course_notes(kb, ov.course_notes, citations)
+    render.course_notes(kb, ov.course_notes, citations)
     render.reference_list(kb, citations.order)
     st.caption(f"Content reviewed {ov.reviewed:%d %B %Y}.")

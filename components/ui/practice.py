@@ -12,12 +12,13 @@ from components.flashcards import Card, build_deck
 from components.glossary import KIND_LABELS, find_terms_in
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import Case, GlossaryTerm
+from components.links import page_url
 from components.quiz import ExplanationLine, Question, generate_quiz
 from components.safety import md_escape
 from components.ui import cached, render
 from components.ui.differential import reasons
 from components.ui.kb import data_dir, get_kb
-from components.ui.links import page_link
+from components.ui.links import link_values, page_link
 
 deck_cards = cached.pure(build_deck)
 """The cards of a deck, built once per process: `deck_cards('tests')`."""
@@ -88,22 +89,21 @@ def question(kb: KnowledgeBase, q: Question, number: int, key: str, citations: C
     labels = {o.id: o.label for o in q.options}
     store = answer_key(key)
     chosen = st.session_state.get(store)
+    prompt = f"**{number}.** {md_escape(q.prompt)}"
     with st.container(border=True, key=f"{key}_box"):
-        st.markdown(f"**{number}.** {md_escape(q.prompt)}")
         if chosen is None:
             st.radio(
-                f"Answer to question {number}",
+                prompt,
                 [o.id for o in q.options],
                 format_func=lambda o: labels.get(o, o),
                 index=None,
                 key=key,
                 on_change=commit,
                 args=(key, store),
-                label_visibility="collapsed",
+                help="Commit to an answer to see why; it cannot be changed afterwards.",
             )
-            st.caption("Commit to an answer to see why.")
             return None
-        st.markdown(_locked_options(q, chosen))
+        st.markdown(f"{prompt}\n\n{_locked_options(q, chosen)}")
         if q.is_correct(chosen):
             st.success(f"Correct: {md_escape(q.answer_label)}.", icon=":material/check_circle:")
         else:
@@ -291,13 +291,17 @@ def _terms_in(_kb: KnowledgeBase, folder: str, texts: tuple[str, ...]) -> tuple[
     return tuple(find_terms_in(_kb.glossary, texts))
 
 
-def glossary_links(kb: KnowledgeBase, texts: Iterable[str], *, limit: int = 12, key: str = "glossary_links") -> list[str]:
-    """A row of glossary links for the terms named in some texts; returns their ids (none shown when there are none)."""
+def glossary_links(kb: KnowledgeBase, texts: Iterable[str], *, limit: int = 12) -> list[str]:
+    """One line of glossary links for the terms named in some texts; returns their ids (nothing shown when none).
+
+    Markdown links open in a new tab in Streamlit, which suits a look-up: the page being read stays put.
+    """
     found = list(_terms_in(kb, str(data_dir()), tuple(texts)))[:limit]
     if not found:
         return []
-    st.caption(":material/dictionary: Terms on this page, explained in the glossary:")
-    with st.container(horizontal=True, key=key, gap="small"):
-        for tid in found:
-            glossary_link(tid, kb=kb)
+    links = []
+    for tid in found:
+        url = page_url("glossary", link_values("glossary", {"term": tid}))
+        links.append(f"[{md_escape(kb.glossary[tid].term)}]({url})")
+    st.markdown(f":material/dictionary: Terms on this page, explained in the glossary (each opens in a new tab): {' · '.join(links)}")
     return found

@@ -102,16 +102,17 @@ def reference_list(kb: KnowledgeBase, ids: Sequence[str], *, title: str = "Refer
 
 
 def course_notes(kb: KnowledgeBase, notes: Sequence[CourseNote], citations: Citations) -> None:
-    """The course notes' claims beside what the evidence says."""
+    """The course notes' claims beside what the evidence says, under their heading, as one element."""
     if not notes:
         return
+    parts = ["### :material/school: The course notes beside the evidence"]
     for note in notes:
-        with st.container(border=True):
-            st.markdown(
-                f"**{md_escape(note.topic)}** {VERDICT_BADGES[note.verdict]}\n\n"
-                f":material/school: **Course notes:** {md_escape(note.course_says)}\n\n"
-                f":material/fact_check: **Evidence:** {md_escape(note.evidence_says)} {cite(kb, note.refs, citations)}"
-            )
+        parts.append(
+            f"**{md_escape(note.topic)}** {VERDICT_BADGES[note.verdict]}\n"
+            f"> :material/school: **Course notes:** {md_escape(note.course_says)}\n>\n"
+            f"> :material/fact_check: **Evidence:** {md_escape(note.evidence_says)} {cite(kb, note.refs, citations)}"
+        )
+    st.markdown("\n\n".join(parts))
 
 
 def comparison_markdown(kb: KnowledgeBase, comparison: Comparison, *, rows: int | None = None) -> str:

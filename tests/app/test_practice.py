@@ -180,10 +180,8 @@ def test_wrong_answer_gets_the_answer_and_is_locked(kb: KnowledgeBase) -> None:
 
 
 def question_view(at: AppTest) -> list[tuple[str, tuple[str, ...]]]:
-    """The prompts and option labels on the page, in order."""
-    prompts = [str(m.value) for m in at.markdown if str(m.value).startswith("**") and str(m.value)[2:3].isdigit()]
-    options = [tuple(str(o) for o in r.options) for r in at.radio]
-    return list(zip(prompts, options, strict=True))
+    """The prompts (each question's radio label) and option labels on the page, in order."""
+    return [(str(r.label), tuple(str(o) for o in r.options)) for r in at.radio]
 
 
 def test_seeded_link_replays_the_same_questions() -> None:
