@@ -14,7 +14,6 @@ from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
 from components.ui.links import read_view, show_notices, write_view
 from components.ui.reveal import reveal_controls
-from components.ui.style import chart_style
 
 kb = get_kb()
 keys = {"sex": "differential_sex", "age": "differential_age", "setting": "differential_setting", "step": "differential_step"}
@@ -69,6 +68,6 @@ differential_downloads(
 )
 st.subheader(":material/show_chart: Fagan nomogram")
 citations = Citations(list(order))
-ui.nomogram(kb, ranked, chart_style(), citations)
+ui.nomogram(kb, ranked, citations)
 render.reference_list(kb, citations.order)
 write_view("differential", view)

@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from components.charts import ChartStyle
 from components.compare import Citations
 from components.diagnosis import (
     DiagnosisInputError,
@@ -51,15 +50,15 @@ def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | Non
     if st.session_state.get("differential_setting") is None:
         st.session_state["differential_setting"] = NO_SETTING
     st.markdown("Enter what the history, examination and imaging showed. Anything not entered counts as unknown, not absent.")
-    c1, c2, c3 = st.columns([2, 1, 1])
-    setting = c1.selectbox(
+    row = st.container(horizontal=True, key="differential_patient", gap="medium")
+    setting = row.selectbox(
         "Setting",
         [NO_SETTING, *presets],
         key="differential_setting",
         format_func=lambda s: presets[s].label if s in presets else "No setting: equal pre-test probabilities",
     )
-    sex = c2.segmented_control("Sex", ["female", "male"], key="differential_sex")
-    age = c3.number_input("Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age")
+    sex = row.segmented_control("Sex", ["female", "male"], key="differential_sex")
+    age = row.number_input("Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age", width=160)
     return (setting or None), sex, (int(age) if age is not None else None)
 
 
@@ -117,34 +116,38 @@ def _label(kb: KnowledgeBase, key: str) -> str:
 
 
 def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, bool], citations: Citations, *, top: int = 4) -> None:
-    """For each leading condition, the findings for and against it with their weights and sources."""
+    """For each leading condition, the findings for and against it with their weights and sources (one expander)."""
+    if not ranked:
+        return
+    lead = ranked[0]
+    label = f"{kb.conditions[lead.condition].name}: {lead.probability * 100:.0f}% (pre-test {lead.pretest * 100:.0f}%), and why"
+    sections = []
     for r in ranked[:top]:
         cond = kb.conditions[r.condition]
-        with st.expander(f"{cond.name}: {r.probability * 100:.0f}% (pre-test {r.pretest * 100:.0f}%)", icon=":material/balance:"):
-            blocks = []
-            for title, items in (("For", r.supporting), ("Against", r.opposing)):
-                if not items:
-                    blocks.append(f"**{title}:** :gray[none of the findings entered]")
-                    continue
-                lines = [f"**{title}:**"]
-                for item in items[:8]:
-                    state = "" if item.finding in ("sex", "age") else (" present" if findings.get(item.finding) else " absent")
-                    refs: tuple[str, ...] = ()
-                    note = ""
-                    if item.finding in kb.findings:
-                        row = next(x for x in kb.findings[item.finding].frequency if x.condition == r.condition)
-                        refs = row.refs
-                        note = " :orange-badge[estimate]" if row.basis == "estimate" else ""
-                    else:
-                        feature = "female_pct" if item.finding == "sex" else "age_years"
-                        rows = kb.values_for(r.condition, feature)
-                        refs = tuple(dict.fromkeys(x.ref for x in rows if x.ref and x.basis in ("reported", "derived")))
-                        note = " :orange-badge[estimate: spread of ages]" if item.finding == "age" else ""
-                    lines.append(
-                        f"- {md_escape(_label(kb, item.finding))}{state}: ×{item.weight:.2f} {render.cite(kb, refs, citations)}{note}"
-                    )
-                blocks.append("\n".join(lines))
-            st.markdown("\n\n".join(blocks))
+        blocks = [f"#### {md_escape(cond.name)}: {r.probability * 100:.0f}% :gray[(pre-test {r.pretest * 100:.0f}%)]"]
+        for title, items in (("For", r.supporting), ("Against", r.opposing)):
+            if not items:
+                blocks.append(f"**{title}:** :gray[none of the findings entered]")
+                continue
+            lines = [f"**{title}:**"]
+            for item in items[:8]:
+                state = "" if item.finding in ("sex", "age") else (" present" if findings.get(item.finding) else " absent")
+                refs: tuple[str, ...] = ()
+                note = ""
+                if item.finding in kb.findings:
+                    row = next(x for x in kb.findings[item.finding].frequency if x.condition == r.condition)
+                    refs = row.refs
+                    note = " :orange-badge[estimate]" if row.basis == "estimate" else ""
+                else:
+                    feature = "female_pct" if item.finding == "sex" else "age_years"
+                    rows = kb.values_for(r.condition, feature)
+                    refs = tuple(dict.fromkeys(x.ref for x in rows if x.ref and x.basis in ("reported", "derived")))
+                    note = " :orange-badge[estimate: spread of ages]" if item.finding == "age" else ""
+                lines.append(f"- {md_escape(_label(kb, item.finding))}{state}: ×{item.weight:.2f} {render.cite(kb, refs, citations)}{note}")
+            blocks.append("\n".join(lines))
+        sections.append("\n\n".join(blocks))
+    with st.expander(label, icon=":material/balance:", expanded=True):
+        st.markdown("\n\n".join(sections))
 
 
 def suggestions(kb: KnowledgeBase, items: Sequence[TestSuggestion], *, heading: bool = False) -> None:
@@ -166,7 +169,7 @@ def suggestions(kb: KnowledgeBase, items: Sequence[TestSuggestion], *, heading: 
     st.markdown("\n".join(lines))
 
 
-def nomogram(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle, citations: Citations) -> None:
+def nomogram(kb: KnowledgeBase, ranked: Sequence[Ranked], citations: Citations) -> None:
     """A Fagan nomogram for one test and result, starting from the condition's current probability."""
     tests = sorted(kb.tests.values(), key=lambda t: (t.condition, t.name))
     names = {t.id: f"{t.name} → {kb.conditions[t.condition].short_name}" for t in tests}
@@ -175,22 +178,29 @@ def nomogram(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle, cit
     result = c2.segmented_control("Result", ["positive", "negative"], key="differential_nomogram_result", default="positive")
     test = kb.tests[tid]
     current = next(r.probability for r in ranked if r.condition == test.condition)
+    citations.order[:] = nomogram_chart(tid, result or "positive", round(current, 6), tuple(citations.order))
+
+
+@cached.view
+def nomogram_chart(tid: str, result: str, current: float, cited: tuple[str, ...]) -> list[str]:
+    """The nomogram of one test result from a current probability, and its source; returns the references cited so far."""
+    kb = get_kb()
+    citations = Citations(list(cited))
+    test = kb.tests[tid]
     try:
-        lr = test_lr(test, positive=(result or "positive") == "positive")
+        lr = test_lr(test, positive=result == "positive")
         post = post_test_probability(current, lr)
     except DiagnosisInputError as exc:
         st.warning(md_escape(str(exc)), icon=":material/warning:")
-        return
-    render.chart(
-        cached.chart("fagan", round(current, 6), lr, post, f"{test.name}: {result or 'positive'} result"),
-        key="differential_nomogram_chart",
-    )
+        return citations.order
+    render.chart(cached.chart("fagan", current, lr, post, f"{test.name}: {result} result"), key="differential_nomogram_chart")
     ref = kb.references[test.ref]
     caveat = f" :orange[{md_escape(test.caveat)}]" if test.caveat else ""
     st.markdown(
         f":small[Starts from the current probability of {md_escape(kb.conditions[test.condition].name)} "
         f"({current * 100:.0f}%). Source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)}.{caveat}]"
     )
+    return citations.order
 
 
 def _ranking(
@@ -219,7 +229,6 @@ def results(
     render.chart(cached.chart("differential", ranked), key="differential_chart")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.subheader(":material/balance: Why this order")
         reasons(kb, ranked, found, citations)
     with right:
         suggestions(kb, suggested, heading=True)

@@ -12,6 +12,8 @@ from components.compare import Citations, Comparison, cell_text
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import CourseNote, Reference, Statement
 from components.safety import md_escape
+from components.ui import cached
+from components.ui.kb import get_kb
 
 EDUCATION_NOTICE = "HipLens is for education, not diagnosis. It does not replace a clinician's assessment."
 VERDICT_BADGES = {
@@ -94,9 +96,14 @@ def reference_entry(ref: Reference, number: int | None = None) -> str:
 
 
 def reference_list(kb: KnowledgeBase, ids: Sequence[str], *, title: str = "References") -> None:
-    """The numbered references of a view."""
-    if not ids:
-        return
+    """The numbered references of a view (drawn once per list of references, then replayed)."""
+    if ids:
+        _reference_list(tuple(ids), title)
+
+
+@cached.view
+def _reference_list(ids: tuple[str, ...], title: str) -> None:
+    kb = get_kb()
     with st.expander(f"{title} ({len(ids)})", icon=":material/menu_book:", expanded=False):
         st.markdown("\n".join(reference_entry(kb.references[r], i) for i, r in enumerate(ids, start=1)))
 
