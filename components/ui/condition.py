@@ -71,7 +71,7 @@ def confused_with(kb: KnowledgeBase, cid: str) -> None:
     for other in cond.confused_with:
         page_link(
             "compare",
-            f"{cond.short_name} vs {kb.conditions[other].name}",
+            f"{cond.short_name} vs {kb.conditions[other].short_name}",
             {"conditions": (cid, other)},
             icon=":material/compare_arrows:",
         )
