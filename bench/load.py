@@ -780,14 +780,32 @@ def load_rows(loads: Sequence[dict]) -> str:
 
 
 def cost_rows(costs: Sequence[dict]) -> str:
-    """The per-page script cost table."""
-    reference = next((c for c in costs if c["page"] == "minimal:/chart"), None)
-    header = ["page", "CPU ms per new session (connect + first run)", "CPU ms per warm rerun", "rerun / minimal chart", "rerun ms (median)"]
+    """The per-page script cost table, with ratios to the minimal app's chart page and its text page."""
+    chart = next((c for c in costs if c["page"] == "minimal:/chart"), None)
+    text = next((c for c in costs if c["page"] == "minimal:/"), None)
+
+    def ratio(c: dict, ref: dict | None, key: str) -> str:
+        return f"{fmt(c[key] / ref[key], 2)}x" if ref and ref[key] else "n/a"
+
+    header = [
+        "page",
+        "CPU ms per new session (connect + first run)",
+        "new / minimal chart",
+        "CPU ms per warm rerun",
+        "rerun / minimal chart",
+        "rerun / minimal text",
+    ]
     rows = []
     for c in costs:
-        ratio = c["rerun_cpu_ms"] / reference["rerun_cpu_ms"] if reference and reference["rerun_cpu_ms"] else float("nan")
         rows.append(
-            [c["page"], fmt(c["new_session_cpu_ms"], 1), fmt(c["rerun_cpu_ms"], 1), f"{fmt(ratio, 1)}x", fmt(c["rerun_ms_median"], 1)]
+            [
+                c["page"],
+                fmt(c["new_session_cpu_ms"], 1),
+                ratio(c, chart, "new_session_cpu_ms"),
+                fmt(c["rerun_cpu_ms"], 1),
+                ratio(c, chart, "rerun_cpu_ms"),
+                ratio(c, text, "rerun_cpu_ms"),
+            ]
         )
     return markdown_table(header, rows)
 
@@ -831,8 +849,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="static files per visit: index.html's plus the chunks a recorded chromium visit loads (browser), or index.html's only",
     )
     parser.add_argument("--idle", type=int, default=100, help="idle sessions for the memory phase (0: skip; default 100)")
-    parser.add_argument("--cost-sessions", type=int, default=5, help="new sessions per page in the script-cost phase (0: skip; default 5)")
-    parser.add_argument("--cost-reruns", type=int, default=20, help="warm reruns per page in the script-cost phase (default 20)")
+    parser.add_argument(
+        "--cost-sessions", type=int, default=15, help="new sessions per page in the script-cost phase (0: skip; default 15)"
+    )
+    parser.add_argument("--cost-reruns", type=int, default=60, help="warm reruns per page in the script-cost phase (default 60)")
     parser.add_argument("--session-timeout", type=float, default=300.0, help="seconds one session may take in all (default 300)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json", help="JSON results file")
     parser.add_argument(

@@ -66,8 +66,13 @@ view = {"yes": case.yes, "no": case.no, "sex": sex, "age": age, "setting": setti
 differential_downloads(
     kb, ranked, findings, sex=sex, age=age, setting=setting, suggestions=suggested, view_url=page_url("differential", {**view, "step": 0})
 )
-st.subheader(":material/show_chart: Fagan nomogram")
 citations = Citations(list(order))
-ui.nomogram(kb, ranked, citations)
+show = st.toggle(
+    ":material/show_chart: Fagan nomogram: what one test result does to a probability",
+    key="differential_nomogram",
+    help="Pick a test and its result; the line runs from the condition's current probability through the test's likelihood ratio.",
+)
+if show:
+    ui.nomogram(kb, ranked, citations)
 render.reference_list(kb, citations.order)
 write_view("differential", view)

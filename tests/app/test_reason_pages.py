@@ -60,6 +60,8 @@ def test_contradictory_and_bad_link_values_give_notices() -> None:
 
 def test_nomogram_uses_the_current_probability() -> None:
     at = open_page("differential", {"yes": ["buttock_pain"]})
+    assert all(s.key != "differential_nomogram_test" for s in at.selectbox), "the nomogram waits for its switch"
+    at.toggle(key="differential_nomogram").set_value(True).run()
     at.selectbox(key="differential_nomogram_test").set_value("dgs_active_piriformis").run()
     assert not at.exception
     assert "Starts from the current probability of Deep gluteal syndrome" in all_markdown(at)
