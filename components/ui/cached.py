@@ -1,4 +1,11 @@
-"""Charts built once per process for each view and shared by every session (the builders are pure)."""
+"""What is worked out or drawn once per process and shared by every session.
+
+- `chart(kind, ...)`: plotly figures, per view and mode (the builders are pure).
+- `pure(func)`: results of pure functions of the knowledge base (comparisons, rankings, decks).
+- `view(func)`: the static part of a page, recorded once per view and mode and replayed to every later
+  session; at most VIEW_CACHE_ENTRIES views are kept (least recently used go first), which bounds the
+  memory a stream of different views (free-text searches, say) can take.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ import streamlit as st
 
 from components import charts
 from components.charts import LECTURE, NORMAL, Chart
-from components.compare import Comparison, build_comparison
+from components.compare import build_comparison
 from components.ui.kb import data_dir, get_kb
 from components.ui.style import lecture_on
 
@@ -68,16 +75,6 @@ def view(func: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _comparison(folder: str, conditions: tuple[str, ...], features: tuple[str, ...]) -> Comparison:
-    return build_comparison(get_kb(), conditions, features)
-
-
-def comparison(conditions: tuple[str, ...], features: tuple[str, ...]) -> Comparison:
-    """The comparison of these conditions over these features (pure, so built once per process)."""
-    return _comparison(str(data_dir()), tuple(conditions), tuple(features))
-
-
 @st.cache_resource(max_entries=1024, show_spinner=False)
 def _pure(name: str, folder: str, args: tuple[Hashable, ...]) -> Any:
     return _PURE[name](get_kb(), *args)
@@ -100,3 +97,7 @@ def pure(func: Callable[..., Any]) -> Callable[..., Any]:
         return _pure(name, str(data_dir()), tuple(args))
 
     return call
+
+
+comparison = pure(build_comparison)
+"""The comparison of some conditions over some features (tuples), built once per process: `comparison(conditions, features)`."""

@@ -99,3 +99,20 @@ def test_every_page_in_lecture_mode(browser: Browser, app_server: Server) -> Non
         assert sizes and min(sizes) >= 22, (name, min(sizes))
         shot(page, f"lecture-{name}", full_page=False)
     assert not log.errors, log.errors
+
+
+def test_views_drawn_in_one_mode_are_not_replayed_in_the_other(browser: Browser, app_server: Server) -> None:
+    """The explorer's body is drawn once per view and mode, then replayed: its links carry lecture mode only in lecture mode."""
+    hrefs = {}
+    for mode, query in (("lecture", "&lecture=true"), ("normal", ""), ("lecture again", "&lecture=true")):
+        page, log = lecture_page(browser)
+        page.goto(f"{app_server.url}/explorer?condition=ifi{query}")
+        wait_for_app(page)
+        links = page.locator("[data-testid='stMarkdownContainer'] a[href*='glossary?term=']")
+        expect(links.first).to_be_attached()
+        hrefs[mode] = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        assert not log.errors, log.errors
+        page.context.close()
+    assert hrefs["lecture"] and all("lecture=true" in h for h in hrefs["lecture"]), hrefs["lecture"]
+    assert hrefs["normal"] and not any("lecture" in h for h in hrefs["normal"]), hrefs["normal"]
+    assert hrefs["lecture again"] == hrefs["lecture"]
