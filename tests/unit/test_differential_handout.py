@@ -279,6 +279,8 @@ def test_handout_red_flags_table_reasons_suggestions_and_statement(handout: str,
     assert f'<p class="independence" role="note">{escape(INDEPENDENCE_STATEMENT)}</p>' in handout
     assert EDUCATION_NOTICE in handout
     assert f'href="{escape(VIEW_URL)}"' in handout and "29 November 2026" in handout
+    masthead = handout.split('<header class="masthead">', 1)[1].split("</header>", 1)[0]
+    assert "The probabilities are a teaching estimate" in masthead  # the shared masthead, with this handout's notice
 
 
 def test_handout_numbered_citations_with_doi_links(handout: str) -> None:

@@ -154,6 +154,8 @@ def test_has_every_condition_date_link_and_notice(handout: str, kb: KnowledgeBas
     assert "2026-11-29" in handout
     assert "29 November 2026" in handout
     assert EDUCATION_NOTICE in handout
+    masthead = handout.split('<header class="masthead">', 1)[1].split("</header>", 1)[0]
+    assert "Estimates are judgements, not measurements" in masthead  # the shared masthead, with this handout's notice
     assert f'href="{escape(VIEW_URL)}"' in handout
     assert f">{escape(VIEW_URL)}</a>" in handout
     assert handout.lstrip().lower().startswith("<!doctype html>")
