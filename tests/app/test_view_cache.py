@@ -6,7 +6,6 @@ tested in the browser (tests/browser/test_lecture.py).
 
 from __future__ import annotations
 
-from components.ui import cached
 from tests.app.helpers import all_markdown, open_page
 
 
@@ -24,14 +23,3 @@ def test_each_view_is_drawn_for_its_own_arguments() -> None:
     ifi = all_markdown(open_page("explorer", {"condition": "ifi"}))
     assert dgs != ifi
     assert "quadratus femoris" in ifi.lower()
-
-
-def test_view_functions_take_positional_hashable_arguments_only() -> None:
-    calls: list[tuple[object, ...]] = []
-
-    @cached.view
-    def probe(a: str, b: tuple[str, ...]) -> None:
-        calls.append((a, b))
-
-    assert probe.__name__ == "probe"
-    assert cached._VIEWS[f"{__name__}.test_view_functions_take_positional_hashable_arguments_only.<locals>.probe"] is not None
