@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components.links import page_url
-from components.ui import cached, compare_view, render
+from components.ui import cached, render, views
 from components.ui.handouts import comparison_downloads
 from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
@@ -33,7 +33,7 @@ step = reveal_controls("compare_step", len(comparison.rows), noun="feature row")
 layout = st.segmented_control("Layout", ["Table", "Cards"], default="Table", key="compare_layout", help="Cards read better on a phone")
 all_features = list(features) == list(kb.features)
 view = {"conditions": tuple(chosen), "features": () if all_features else tuple(features), "step": step}
-compare_view.table(tuple(chosen), tuple(features), step, layout)
+views.compare_table(tuple(chosen), tuple(features), step, layout)
 comparison_downloads(kb, comparison, page_url("compare", {**view, "step": 0}))
-compare_view.details(tuple(chosen), tuple(features))
+views.compare_details(tuple(chosen), tuple(features))
 write_view("compare", view)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.compare import Citations
+from components.compare import Citations, detail_rows
 from components.glossary import group_by_kind, search, with_first
 from components.safety import md_escape
 from components.sources import reference_table, strength_counts
@@ -123,3 +123,32 @@ def sources(conditions: tuple[str, ...]) -> None:
         "### :material/dataset: The open dataset\n\n"
         "The whole knowledge base: conditions, features, findings, tests, cases and references, with the provenance of every number."
     )
+
+
+COMPARE_CAPTION = (
+    ":material/star: marks the features that best tell these conditions apart. "
+    ":orange[:material/warning: sources differ] marks cells where sources disagree: every value is kept. "
+    "Bands such as *common* are estimates from the sources' wording."
+)
+
+
+@cached.view
+def compare_table(conditions: tuple[str, ...], features: tuple[str, ...], step: int, layout: str | None) -> None:
+    """The comparison as a table (or cards), the first `step` rows of it when revealing, and its key."""
+    kb = get_kb()
+    comparison = cached.comparison(conditions, features)
+    if layout == "Cards":
+        render.comparison_cards(kb, comparison, rows=step or None)
+    else:
+        st.markdown(render.comparison_markdown(kb, comparison, rows=step or None))
+    st.caption(COMPARE_CAPTION)
+
+
+@cached.view
+def compare_details(conditions: tuple[str, ...], features: tuple[str, ...]) -> None:
+    """Every value with its source, then the numbered references."""
+    kb = get_kb()
+    comparison = cached.comparison(conditions, features)
+    with st.expander("Every value with its source", icon=":material/fact_check:"):
+        st.dataframe(detail_rows(kb, comparison), hide_index=True, width="stretch", key="compare_details")
+    render.reference_list(kb, comparison.citations)
