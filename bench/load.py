@@ -13,8 +13,10 @@ XSRF cookie, and HAProxy's sticky HIPLENS_SRV cookie); each session has its own 
 
 Phases, all in one run, each against a freshly started server:
   1. script cost: server CPU ms per script run of every HipLens page and of the minimal app's pages
-     (bench/minimal_app, its own server), sessions one after another: CPU per new session
-     (connect + first run) and per warm rerun, from /proc/PID/stat.
+     (bench/minimal_app, its own server, running beside HipLens's), sessions one after another: CPU
+     per new session (connect + first run) and per warm rerun, from /proc/PID/stat; in --cost-rounds
+     rounds that each measure every page of both apps in turn, so both meet the same background
+     load; a page's figure is the median of its rounds.
   2. memory: server RSS before and after --idle N sessions connected (each after its first run).
   3. load: for each target ((a) one plain `python serve.py`, (b) deploy/cluster.py's Cluster with
      --replicas behind HAProxy) and each size: that many sessions ramped evenly over --ramp seconds.
@@ -569,6 +571,35 @@ async def script_cost(running: Running, target: Target, *, sessions: int, reruns
     }
 
 
+def interleaved_costs(
+    servers: Sequence[tuple[Running, Sequence[Target]]], *, rounds: int, sessions: int, reruns: int, log: Callable[[str], None]
+) -> list[dict]:
+    """script_cost of every target, in `rounds` rounds that each visit every page of every server in turn.
+
+    The servers run side by side and each round measures every page once, so a HipLens page and the
+    minimal app's pages meet the same background load (these machines are shared): a burst of other
+    work lands on one round of every page, not on every run of one page. A page's figure is the median
+    of its rounds; each round is kept in the JSON.
+    """
+    per_page: dict[str, list[dict]] = {}
+    for index in range(rounds):
+        for running, targets in servers:
+            for target in targets:
+                one = asyncio.run(script_cost(running, target, sessions=sessions, reruns=reruns))
+                per_page.setdefault(one["page"], []).append(one)
+                log(f"  round {index + 1}/{rounds}: {one}")
+    out = []
+    for page, runs in per_page.items():
+        merged: dict = {"page": page}
+        for key in ("new_session_cpu_ms", "rerun_cpu_ms", "first_run_ms_median", "rerun_ms_median"):
+            merged[key] = round(median([r[key] for r in runs]), 1)
+        merged["sessions"] = sum(r["sessions"] for r in runs)
+        merged["reruns"] = sum(r["reruns"] for r in runs)
+        merged["rounds"] = {key: [r[key] for r in runs] for key in ("new_session_cpu_ms", "rerun_cpu_ms")}
+        out.append(merged)
+    return out
+
+
 async def idle_memory(running: Running, scenario: Scenario, count: int, settle: float = 3.0) -> dict:
     """Server RSS before, with `count` idle sessions connected (each after its first run), and after they close."""
     pids = running.pids()
@@ -850,9 +881,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--idle", type=int, default=100, help="idle sessions for the memory phase (0: skip; default 100)")
     parser.add_argument(
-        "--cost-sessions", type=int, default=15, help="new sessions per page in the script-cost phase (0: skip; default 15)"
+        "--cost-sessions", type=int, default=15, help="new sessions per page in the script-cost phase, all rounds (0: skip; default 15)"
     )
-    parser.add_argument("--cost-reruns", type=int, default=60, help="warm reruns per page in the script-cost phase (default 60)")
+    parser.add_argument(
+        "--cost-reruns", type=int, default=150, help="warm reruns per page in the script-cost phase, over all rounds (default 150)"
+    )
+    parser.add_argument(
+        "--cost-rounds",
+        type=int,
+        default=5,
+        help="rounds of the script-cost phase; each measures every page of HipLens and of the minimal app once (default 5)",
+    )
     parser.add_argument("--session-timeout", type=float, default=300.0, help="seconds one session may take in all (default 300)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json", help="JSON results file")
     parser.add_argument(
@@ -874,33 +913,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         "logs": str(logs),
     }
 
-    # Static files, the script cost of every page, and memory per idle session: on one plain server (and the minimal app's).
+    # Static files, the script cost of every page (next to the minimal app's), and memory per idle session.
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     plain = start_plain(logs / "plain", extra=extra)
     try:
         index = fetch_index_assets(plain.url)
         lazy = record_browser_assets(plain.url, scenario, index) if args.assets == "browser" and args.targets else []
         assets = Assets(index=index, lazy=lazy)
         payload["assets"] = {"mode": args.assets, "index": len(index), "lazy": len(lazy), "lazy_files": lazy}
-        print(f"a cold visit of {scenario.path}: {len(index)} files from index.html + {len(lazy)} on demand", file=sys.stderr, flush=True)
+        log(f"a cold visit of {scenario.path}: {len(index)} files from index.html + {len(lazy)} on demand")
         costs = []
         if args.cost_sessions:
-            for target in hiplens_targets():
-                costs.append(asyncio.run(script_cost(plain, target, sessions=args.cost_sessions, reruns=args.cost_reruns)))
-                print(f"  cost {costs[-1]}", file=sys.stderr, flush=True)
+            minimal = start_plain(logs / "minimal", MINIMAL_APP, extra)
+            try:
+                costs = interleaved_costs(
+                    [(plain, hiplens_targets()), (minimal, minimal_targets())],
+                    rounds=args.cost_rounds,
+                    sessions=max(1, args.cost_sessions // args.cost_rounds),
+                    reruns=max(1, args.cost_reruns // args.cost_rounds),
+                    log=log,
+                )
+            finally:
+                minimal.stop()
         memory = []
         if args.idle:
             memory.append({"target": plain.name, **asyncio.run(idle_memory(plain, scenario, args.idle))})
-            print(f"  memory {memory[-1]}", file=sys.stderr, flush=True)
+            log(f"  memory {memory[-1]}")
     finally:
         plain.stop()
-    if args.cost_sessions:
-        minimal = start_plain(logs / "minimal", MINIMAL_APP, extra)
-        try:
-            for target in minimal_targets():
-                costs.append(asyncio.run(script_cost(minimal, target, sessions=args.cost_sessions, reruns=args.cost_reruns)))
-                print(f"  cost {costs[-1]}", file=sys.stderr, flush=True)
-        finally:
-            minimal.stop()
     payload["script_cost"] = costs
 
     loads = []
