@@ -1,7 +1,7 @@
 """What is worked out or drawn once per process and shared by every session.
 
 - `chart(kind, ...)`: plotly figures, per view and mode (the builders are pure).
-- `pure(func)`: results of pure functions of the knowledge base (comparisons, rankings, decks).
+- `pure(func)`: results of pure functions of the knowledge base (comparisons, rankings, decks, quizzes).
 - `view(func)`: the static part of a page, recorded once per view and mode and replayed to every later
   session; at most VIEW_CACHE_ENTRIES views are kept (least recently used go first), which bounds the
   memory a stream of different views (free-text searches, say) can take.
@@ -18,7 +18,7 @@ import streamlit as st
 from components import charts
 from components.charts import LECTURE, NORMAL, Chart
 from components.compare import build_comparison
-from components.ui.kb import data_dir, get_kb
+from components.ui.kb import data_folder, get_kb
 from components.ui.style import lecture_on
 
 BUILDERS: dict[str, Callable[..., Chart]] = {
@@ -41,7 +41,7 @@ def _build(kind: str, folder: str, args: tuple[Hashable, ...], lecture: bool) ->
 def chart(kind: str, *args: Any) -> Chart:
     """A chart of the current knowledge base in the current mode; lists become tuples for the cache key."""
     key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _build(kind, str(data_dir()), key, lecture_on())
+    return _build(kind, data_folder(), key, lecture_on())
 
 
 VIEW_CACHE_ENTRIES = 256
@@ -70,13 +70,16 @@ def view(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def call(*args: Hashable) -> Any:
-        return _view(name, str(data_dir()), lecture_on(), tuple(args))
+        return _view(name, data_folder(), lecture_on(), tuple(args))
 
     return call
 
 
-@st.cache_resource(max_entries=1024, show_spinner=False)
+@functools.lru_cache(maxsize=1024)
 def _pure(name: str, folder: str, args: tuple[Hashable, ...]) -> Any:
+    # functools, not st.cache_resource: these results draw nothing, so nothing needs recording, and
+    # Streamlit's cache would hash every argument and inspect the signature again on every call (about
+    # a quarter of a millisecond each, several times per script run). An exception is not cached.
     return _PURE[name](get_kb(), *args)
 
 
@@ -94,7 +97,7 @@ def pure(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def call(*args: Hashable) -> Any:
-        return _pure(name, str(data_dir()), tuple(args))
+        return _pure(name, data_folder(), tuple(args))
 
     return call
 

@@ -16,12 +16,24 @@ DATA_ENV = "HIPLENS_DATA_DIR"
 
 def data_dir() -> Path:
     """The content folder: $HIPLENS_DATA_DIR or the project's data/."""
-    return Path(os.environ.get(DATA_ENV) or DATA_DIR)
+    return Path(data_folder())
+
+
+def data_folder() -> str:
+    """The content folder as a string (a cache key part; no Path built)."""
+    return os.environ.get(DATA_ENV) or str(DATA_DIR)
 
 
 @st.cache_resource(show_spinner=False)
 def _load(folder: str) -> KnowledgeBase:
     return load_knowledge(Path(folder))
+
+
+# Knowledge bases that loaded, by folder, in front of _load: a page asks for the knowledge base many
+# times per script run, and each call through Streamlit's cache hashes its argument and inspects the
+# signature again. _load stays underneath so that concurrent first sessions load a folder once; a
+# failed load is not kept here, so it is retried (and reported) on the next run, as before.
+_LOADED: dict[str, KnowledgeBase] = {}
 
 
 def _is_script_health_check() -> bool:
@@ -32,8 +44,13 @@ def _is_script_health_check() -> bool:
 
 def get_kb() -> KnowledgeBase:
     """The validated knowledge base; on failure, one message naming the file and problem, then stop."""
+    folder = data_folder()
+    kb = _LOADED.get(folder)
+    if kb is not None:
+        return kb
     try:
-        return _load(str(data_dir()))
+        kb = _LOADED[folder] = _load(folder)
+        return kb
     except KnowledgeError as exc:
         if _is_script_health_check():
             raise  # an uncaught error is what makes the health check answer 503, so a proxy drops this replica
