@@ -20,8 +20,8 @@ render.page_head(
 )
 chosen = st.multiselect("Used for", list(names), format_func=names.get, key="sources_conditions", placeholder="All conditions")
 views.sources(tuple(chosen))
-c1, c2 = st.columns(2)
-c1.download_button(
+downloads = st.container(horizontal=True, key="sources_downloads")
+downloads.download_button(
     "Download JSON",
     data=lambda: export_json(kb),
     file_name="hiplens-knowledge-base.json",
@@ -30,7 +30,7 @@ c1.download_button(
     icon=":material/download:",
     key="sources_download_json",
 )
-c2.download_button(
+downloads.download_button(
     "Download CSV tables (zip)",
     data=lambda: export_zip(kb),
     file_name="hiplens-knowledge-base-csv.zip",

@@ -23,12 +23,12 @@ CATEGORY_BADGES = {
 def header(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
     """Name, aliases, category, summary and review date."""
     cond = kb.conditions[cid]
-    st.header(md_escape(cond.name), anchor=False)
     aliases = ", ".join(md_escape(a) for a in cond.aliases)
     badges = f"{CATEGORY_BADGES[cond.category]} " + (f":gray[Also called: {aliases}]" if aliases else "")
     summary = f"{md_escape(cond.summary)} {render.cite(kb, cond.summary_refs, citations)}"
     reviewed = f":small[:gray[:material/event_available: Content last reviewed {cond.reviewed:%d %B %Y}]]"
-    st.markdown(f"{badges}\n\n{summary}\n\n{reviewed}")
+    # The name is this Markdown's heading: one element, not two.
+    st.markdown(f"## {md_escape(cond.name)}\n\n{badges}\n\n{summary}\n\n{reviewed}")
 
 
 def key_figures(kb: KnowledgeBase, cid: str, citations: Citations) -> None:

@@ -1,4 +1,4 @@
-"""The frame every page shares: sidebar, lecture-mode switch and the education notice."""
+"""The frame every page shares: the lecture-mode switch in the sidebar and the top bar."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import streamlit as st
 from components.links import LECTURE, parse_param
 from components.ui.lecture import top_bar
 from components.ui.links import LECTURE_KEY
-from components.ui.render import EDUCATION_NOTICE
 
 _SEEN = "_lecture_param_seen"
 
@@ -25,11 +24,11 @@ def sync_lecture_from_url() -> None:
 
 
 def render_frame() -> None:
-    """Sidebar with the app's name, the lecture-mode toggle and the education notice."""
+    """The lecture-mode toggle under the sidebar's page list, and the top bar.
+
+    The education notice is under every page's title (render.page_head), so the sidebar does not repeat
+    it: each element is a websocket message and an event-loop wake-up on every script run.
+    """
     sync_lecture_from_url()
-    with st.sidebar:
-        st.toggle("Lecture mode", key=LECTURE_KEY, help="Large type for projectors; kept in every link.")
-        st.caption(
-            f":material/accessibility_new: **HipLens**: hip and buttock pain, every number cited.\n\n:material/school: {EDUCATION_NOTICE}"
-        )
+    st.sidebar.toggle("Lecture mode", key=LECTURE_KEY, help="Large type for projectors; kept in every link.")
     top_bar()

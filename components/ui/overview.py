@@ -42,11 +42,10 @@ def overview_body() -> None:
     ov = kb.overview
     citations = Citations()
 
-    st.title("The hip and buttock, taught from the evidence")
-    st.markdown(
-        f":small[:gray[:material/school: {render.EDUCATION_NOTICE}]]\n\n"
+    render.page_head(
+        "The hip and buttock, taught from the evidence",
         "Deep buttock pain has look-alikes: **ischiofemoral impingement**, **deep gluteal syndrome** and "
-        "**lumbar disc sciatica** lead the list. Every number here cites its source; where sources disagree, all are shown."
+        "**lumbar disc sciatica** lead the list. Every number here cites its source; where sources disagree, all are shown.",
     )
     with st.container(horizontal=True, key="overview_start"):
         page_link("compare", "Compare IFI, DGS and sciatica", icon=":material/table_chart:")
@@ -55,9 +54,17 @@ def overview_body() -> None:
         page_link("charts", "See the charts", icon=":material/bar_chart:")
     left, right = st.columns([1, 1], gap="large")
     with left:
-        render.statements(kb, ov.mobility, citations, heading="### :material/360: Mobility")
-        render.statements(kb, ov.lower_limb, citations, heading="### :material/directions_walk: The lower limb")
-        render.statements(kb, ov.trunk, citations, heading="### :material/accessibility_new: The trunk")
+        # Three headed lists in one Markdown element (each element is a message on every script run).
+        st.markdown(
+            "\n\n".join(
+                render.statements_markdown(kb, items, citations, heading=heading)
+                for items, heading in (
+                    (ov.mobility, "### :material/360: Mobility"),
+                    (ov.lower_limb, "### :material/directions_walk: The lower limb"),
+                    (ov.trunk, "### :material/accessibility_new: The trunk"),
+                )
+            )
+        )
     with right:
         render.chart(cached.chart("rom"), key="overview_rom")
 

@@ -17,7 +17,6 @@ from components.quiz import ExplanationLine, Question, generate_quiz
 from components.safety import md_escape
 from components.ui import cached, render
 from components.ui.differential import reasons
-from components.ui.kb import data_dir, get_kb
 from components.ui.links import link_values, page_link
 
 deck_cards = cached.pure(build_deck)
@@ -50,14 +49,16 @@ def lines_markdown(kb: KnowledgeBase, lines: Sequence[ExplanationLine], citation
 # --------------------------------------------------------------------------- self-test
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _sitting(seed: int, folder: str) -> tuple[Question, ...]:
-    return tuple(generate_quiz(get_kb(), seed))
+def _sitting(kb: KnowledgeBase, seed: int) -> tuple[Question, ...]:
+    return tuple(generate_quiz(kb, seed))
+
+
+_sittings = cached.pure(_sitting)
 
 
 def sitting(seed: int) -> tuple[Question, ...]:
     """The questions of a seed (generated once per process and content folder; questions are immutable)."""
-    return _sitting(seed, str(data_dir()))
+    return _sittings(seed)
 
 
 def commit(widget_key: str, store_key: str) -> None:
@@ -90,19 +91,21 @@ def question(kb: KnowledgeBase, q: Question, number: int, key: str, citations: C
     store = answer_key(key)
     chosen = st.session_state.get(store)
     prompt = f"**{number}.** {md_escape(q.prompt)}"
+    if chosen is None:
+        # An open question is its radio alone (the numbered prompt is its label): one element, where a
+        # bordered box would add a second to every question on every script run.
+        st.radio(
+            prompt,
+            [o.id for o in q.options],
+            format_func=lambda o: labels.get(o, o),
+            index=None,
+            key=key,
+            on_change=commit,
+            args=(key, store),
+            help="Commit to an answer to see why; it cannot be changed afterwards.",
+        )
+        return None
     with st.container(border=True, key=f"{key}_box"):
-        if chosen is None:
-            st.radio(
-                prompt,
-                [o.id for o in q.options],
-                format_func=lambda o: labels.get(o, o),
-                index=None,
-                key=key,
-                on_change=commit,
-                args=(key, store),
-                help="Commit to an answer to see why; it cannot be changed afterwards.",
-            )
-            return None
         st.markdown(f"{prompt}\n\n{_locked_options(q, chosen)}")
         if q.is_correct(chosen):
             st.success(f"Correct: {md_escape(q.answer_label)}.", icon=":material/check_circle:")
@@ -142,14 +145,13 @@ def stage_narrative(kb: KnowledgeBase, case: Case, stage: str, *, current: bool)
     data = getattr(case, stage)
     with st.container(border=True, key=f"cases_stage_{stage}"):
         title = f"{STAGE_ICONS[stage]} {STAGE_LABELS[stage]}"
-        st.markdown(f"**{title}**" + (" :blue-badge[new]" if current else ""))
-        st.markdown(md_escape(data.narrative))
         items = [f":green[:material/add_circle:] {md_escape(kb.findings[f].label)}" for f in data.present]
         items += [f":gray[:material/do_not_disturb_on:] {md_escape(kb.findings[f].label)} (absent)" for f in data.absent]
+        entered = "No finding from this stage enters the differential."
         if items:
-            st.caption("Findings entered into the differential: " + " · ".join(items))
-        else:
-            st.caption("No finding from this stage enters the differential.")
+            entered = "Findings entered into the differential: " + " · ".join(items)
+        # One Markdown element: title, narrative and the findings line (small, like a caption).
+        st.markdown(f"**{title}**" + (" :blue-badge[new]" if current else "") + f"\n\n{md_escape(data.narrative)}\n\n:small[{entered}]")
 
 
 def findings_until(case: Case, step: int) -> dict[str, bool]:
@@ -241,11 +243,11 @@ def case_answer(kb: KnowledgeBase, case: Case, picks: Sequence[str | None], rank
 def flashcard(kb: KnowledgeBase, card: Card, *, flipped: bool, citations: Citations, key: str) -> None:
     """A card: the front always, the cited back once flipped."""
     with st.container(border=True, key=key):
-        st.subheader(md_escape(card.front))
-        st.caption(md_escape(card.subtitle))
+        front = f"### {md_escape(card.front)}\n\n:small[:gray[{md_escape(card.subtitle)}]]"
         if not flipped:
-            st.markdown(":gray[:material/psychology: Recall the answer, then flip the card.]")
+            st.markdown(f"{front}\n\n:gray[:material/psychology: Recall the answer, then flip the card.]")
             return
+        st.markdown(front)
         st.divider()
         st.markdown(
             "\n\n".join(
@@ -269,15 +271,13 @@ def glossary_item(kb: KnowledgeBase, term: GlossaryTerm, citations: Citations, *
 def glossary_highlight(kb: KnowledgeBase, term: GlossaryTerm, citations: Citations) -> None:
     """The looked-up term, shown first in a bordered box."""
     with st.container(border=True, key="glossary_highlight"):
-        st.markdown(":material/bookmark: **Looked up**")
-        st.markdown(glossary_item(kb, term, citations, badge=True))
+        st.markdown(":material/bookmark: **Looked up**\n\n" + glossary_item(kb, term, citations, badge=True))
 
 
 def glossary_groups(kb: KnowledgeBase, groups: Mapping[str, Sequence[GlossaryTerm]], citations: Citations) -> None:
     """Terms grouped by kind, each group under its heading."""
     for kind, terms in groups.items():
-        st.subheader(f"{KIND_LABELS[kind]} ({len(terms)})")
-        st.markdown("\n".join(glossary_item(kb, t, citations) for t in terms))
+        st.markdown(f"### {KIND_LABELS[kind]} ({len(terms)})\n\n" + "\n".join(glossary_item(kb, t, citations) for t in terms))
 
 
 def glossary_link(term_id: str, label: str | None = None, *, kb: KnowledgeBase | None = None) -> None:
@@ -286,9 +286,11 @@ def glossary_link(term_id: str, label: str | None = None, *, kb: KnowledgeBase |
     page_link("glossary", text, {"term": term_id}, icon=":material/dictionary:")
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _terms_in(_kb: KnowledgeBase, folder: str, texts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(find_terms_in(_kb.glossary, texts))
+def _terms_in_texts(kb: KnowledgeBase, texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(find_terms_in(kb.glossary, texts))
+
+
+_terms_in = cached.pure(_terms_in_texts)
 
 
 def glossary_links(kb: KnowledgeBase, texts: Iterable[str], *, limit: int = 12) -> list[str]:
@@ -296,7 +298,7 @@ def glossary_links(kb: KnowledgeBase, texts: Iterable[str], *, limit: int = 12) 
 
     Markdown links open in a new tab in Streamlit, which suits a look-up: the page being read stays put.
     """
-    found = list(_terms_in(kb, str(data_dir()), tuple(texts)))[:limit]
+    found = list(_terms_in(tuple(texts)))[:limit]
     if not found:
         return []
     links = []

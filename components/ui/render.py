@@ -72,10 +72,15 @@ def statement_markdown(kb: KnowledgeBase, st_: Statement, citations: Citations) 
     return f"- {text} {cite(kb, st_.refs, citations)}{tag}{note}"
 
 
+def statements_markdown(kb: KnowledgeBase, items: Sequence[Statement], citations: Citations, *, heading: str = "") -> str:
+    """A list of statements with their citations as Markdown, under a Markdown heading if given."""
+    head = f"{heading}\n\n" if heading else ""
+    return head + "\n".join(statement_markdown(kb, s, citations) for s in items)
+
+
 def statements(kb: KnowledgeBase, items: Sequence[Statement], citations: Citations, *, heading: str = "") -> None:
     """A list of statements with their citations (under a Markdown heading, if given: one element, not two)."""
-    head = f"{heading}\n\n" if heading else ""
-    st.markdown(head + "\n".join(statement_markdown(kb, s, citations) for s in items))
+    st.markdown(statements_markdown(kb, items, citations, heading=heading))
 
 
 def reference_entry(ref: Reference, number: int | None = None) -> str:

@@ -78,11 +78,12 @@ def test_detail(tid: str | None) -> None:
                 f"**How to perform:** {md_escape(test.procedure)} {render.cite(kb, test.procedure_refs, citations)}\n\n"
                 f"**Positive when:** {md_escape(test.positive_when)}"
             )
-            m = st.columns(4)
-            m[0].metric("Sensitivity", pct(test.sensitivity))
-            m[1].metric("Specificity", pct(test.specificity))
-            m[2].metric("LR+", fmt_lr(test, positive=True).split(" ")[0])
-            m[3].metric("LR−", fmt_lr(test, positive=False).split(" ")[0])
+            # One horizontal container, not four columns: one block message instead of five.
+            with st.container(horizontal=True, key="tests_metrics", gap="small"):
+                st.metric("Sensitivity", pct(test.sensitivity), width="stretch")
+                st.metric("Specificity", pct(test.specificity), width="stretch")
+                st.metric("LR+", fmt_lr(test, positive=True).split(" ")[0], width="stretch")
+                st.metric("LR−", fmt_lr(test, positive=False).split(" ")[0], width="stretch")
             ref = kb.references[test.ref]
             st.markdown(
                 f"n = {test.n if test.n else 'not reported'} · reference standard: {md_escape(test.reference_standard)} · "
@@ -103,9 +104,9 @@ def sources(conditions: tuple[str, ...]) -> None:
     kb = get_kb()
     table = reference_table(kb, list(conditions))
     counts = strength_counts(table)
-    cols = st.columns(min(len(counts), 5) or 1)
-    for col, (design, n) in zip(cols, list(counts.items())[:5], strict=False):
-        col.metric(design.replace("-", " ").capitalize(), n, border=True)
+    with st.container(horizontal=True, key="sources_designs", gap="small"):
+        for design, n in list(counts.items())[:5]:
+            st.metric(design.replace("-", " ").capitalize(), n, border=True, width="stretch")
     st.dataframe(
         table,
         hide_index=True,

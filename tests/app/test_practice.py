@@ -228,7 +228,7 @@ def test_flip_next_previous_and_url(kb: KnowledgeBase) -> None:
 def test_anatomy_deck_by_link_and_deck_switch(kb: KnowledgeBase) -> None:
     at = open_page("flashcards", {"deck": "anatomy", "card": "0"})
     first = sorted((t.term for t in kb.glossary.values() if t.kind == "anatomy"), key=str.casefold)[0]
-    assert any(md_escape(first) in str(h.value) for h in at.subheader)
+    assert any(str(m.value).startswith(f"### {md_escape(first)}\n") for m in at.markdown), "the card's front is its heading"
     at.button(key="flash_flip").click().run()
     assert "Definition." in texts(at)
     at.button_group(key="flash_deck").set_value("tests").run()
@@ -247,15 +247,17 @@ def test_card_out_of_range_notice() -> None:
 def test_term_link_shows_it_first(kb: KnowledgeBase) -> None:
     at = open_page("glossary", {"term": "likelihood_ratio"})
     assert at.selectbox(key="glossary_term").value == "likelihood_ratio"
-    first_markdown = [str(m.value) for m in at.markdown if "Looked up" in str(m.value) or "**" in str(m.value)]
-    looked = next(i for i, m in enumerate(first_markdown) if "Looked up" in m)
-    assert "Likelihood ratio" in first_markdown[looked + 1]
+    shown = [str(m.value) for m in at.markdown]
+    looked = next(i for i, m in enumerate(shown) if "Looked up" in m)
+    assert "**Likelihood ratio**" in shown[looked]
+    first_group = next(i for i, m in enumerate(shown) if m.startswith("### "))
+    assert looked < first_group, "the looked-up term comes before the groups"
     assert query(at, "term") == "likelihood_ratio"
 
 
 def test_search_filters_and_every_kind_shows(kb: KnowledgeBase) -> None:
     at = open_page("glossary")
-    headings = [str(h.value) for h in at.subheader]
+    headings = [str(m.value).split("\n", 1)[0].removeprefix("### ") for m in at.markdown if str(m.value).startswith("### ")]
     assert [h.split(" (")[0] for h in headings] == ["Anatomy", "Clinical terms", "Special tests", "Statistics of diagnosis", "Imaging"]
     at.text_input(key="glossary_search").input("labrum").run()
     shown = texts(at)

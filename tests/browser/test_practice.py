@@ -76,9 +76,8 @@ def test_quiz_answer_and_new_quiz(browser: Browser, app_server: Server, viewport
     try:
         open_path(page, app_server, "quiz?seed=123")
         expect(page.get_by_role("heading", name="Self-test")).to_be_visible()
-        first = page.locator(".st-key-quiz_123_0_box")
-        click(page, first.locator("label:has(input[type=radio])").first)
-        expect(first.get_by_test_id("stAlertContainer")).to_be_visible()
+        click(page, page.locator(".st-key-quiz_123_0 label:has(input[type=radio])").first)
+        expect(page.locator(".st-key-quiz_123_0_box").get_by_test_id("stAlertContainer")).to_be_visible()
         assert_healthy(page, log)
         shot(page, f"quiz-{viewport}")
         click(page, page.get_by_role("button", name="New quiz"))
