@@ -130,6 +130,23 @@ def test_broken_knowledge_base_shows_one_clear_message(tmp_path: Path, data_copy
     assert any("features.yaml" in c and "malformed YAML" in c for c in codes), codes
 
 
+def test_a_failed_load_is_retried_once_the_file_is_fixed(data_copy: Path) -> None:
+    """The knowledge base is kept per folder once it loads (components/ui/kb.py); a failure is not kept."""
+    features = data_copy / "features.yaml"
+    good = features.read_text(encoding="utf-8")
+    features.write_text("- id: [broken\n", encoding="utf-8")
+    os.environ["HIPLENS_DATA_DIR"] = str(data_copy)
+    try:
+        broken = open_page("compare")
+        features.write_text(good, encoding="utf-8")
+        fixed = open_page("compare")
+    finally:
+        del os.environ["HIPLENS_DATA_DIR"]
+    assert broken.error and "could not load its knowledge base" in str(broken.error[0].value)
+    assert not fixed.error and not fixed.exception
+    assert any("Ischiofemoral impingement" in str(m.value) for m in fixed.markdown)
+
+
 def test_cards_layout_shows_one_card_per_feature() -> None:
     at = open_page("compare", {"features": ["female_pct", "age_years", "bilateral_pct"]})
     at.segmented_control(key="compare_layout").set_value("Cards").run()
