@@ -56,6 +56,23 @@ def test_no_unsafe_html_and_st_html_only_for_the_static_style_sheet() -> None:
                     assert isinstance(node.args[0], ast.Name) and node.args[0].id == "LECTURE_CSS", path
 
 
+def test_the_static_style_sheet_is_one_literal_string() -> None:
+    """LECTURE_CSS, the one text given to st.html, is a plain literal: nothing from data, files or the URL can enter it."""
+    tree = ast.parse((ROOT / "components" / "ui" / "lecture.py").read_text(encoding="utf-8"))
+    values = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "LECTURE_CSS" for t in targets):
+            values.append(node.value)
+    assert len(values) == 1, "LECTURE_CSS is assigned exactly once"
+    assert isinstance(values[0], ast.Constant) and isinstance(values[0].value, str), "a plain string literal: no f-string, join or format"
+
+
 def test_public_functions_have_docstrings_and_types() -> None:
     for path in PURE + UI:
         tree = ast.parse(path.read_text(encoding="utf-8"))
