@@ -53,6 +53,11 @@ html {
 [data-testid="stWidgetLabel"] p {
   font-size: 22px !important;
 }
+[data-testid="stMetricValue"] p, [data-testid="stMetricValue"] div {
+  font-size: 48px !important;
+  line-height: 1.15 !important;
+  color: #000000 !important;
+}
 h1 {
   font-size: 56px !important;
   color: #000000 !important;

@@ -101,6 +101,17 @@ def test_every_page_in_lecture_mode(browser: Browser, app_server: Server) -> Non
     assert not log.errors, log.errors
 
 
+def test_key_numbers_stay_large_in_lecture_mode(browser: Browser, app_server: Server) -> None:
+    """Metric values (sensitivity, LR+, the explorer's key figures) are the numbers a hall must read: larger than body text."""
+    page, log = lecture_page(browser)
+    for path, key in (("tests?test=ifi_long_stride_walking", "tests_metrics"), ("explorer?condition=ifi", "explorer_metrics")):
+        page.goto(f"{app_server.url}/{path}&lecture=true")
+        wait_for_app(page)
+        sizes = font_px(page, f".st-key-{key} [data-testid='stMetricValue'] p")
+        assert sizes and min(sizes) >= 40, (path, sizes)
+    assert not log.errors, log.errors
+
+
 def test_views_drawn_in_one_mode_are_not_replayed_in_the_other(browser: Browser, app_server: Server) -> None:
     """The explorer's body is drawn once per view and mode, then replayed: its links carry lecture mode only in lecture mode."""
     hrefs = {}
