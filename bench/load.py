@@ -46,7 +46,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -462,11 +462,11 @@ class Running:
     stop: Callable[[], None]
 
 
-def start_plain(log_dir: Path, script: Path | None = None, extra: Sequence[str] = ()) -> Running:
+def start_plain(log_dir: Path, script: Path | None = None, extra: Sequence[str] = (), env: Mapping[str, str] | None = None) -> Running:
     """One `python serve.py` (or `streamlit run SCRIPT`), started like the browser tests start it, warmed by one script run."""
     from tests.browser.server import start_server
 
-    server = start_server(script or ROOT / "serve.py", log_dir=log_dir, extra_args=extra)
+    server = start_server(script or ROOT / "serve.py", log_dir=log_dir, extra_args=extra, env=env)
     with contextlib.suppress(OSError):
         urllib.request.urlopen(f"{server.url}/_stcore/script-health-check", timeout=120).read()
     name = "plain serve.py" if script is None else f"streamlit run {script.relative_to(ROOT)}"
@@ -569,6 +569,57 @@ async def script_cost(running: Running, target: Target, *, sessions: int, reruns
         "sessions": sessions,
         "reruns": reruns,
     }
+
+
+@dataclass(frozen=True)
+class RunShape:
+    """What one warm rerun of a page sends: the ForwardMsgs, the deltas among them, the widgets among those."""
+
+    messages: int
+    deltas: int
+    widgets: int
+    kinds: dict[str, int]
+
+
+def run_shape_of(messages: Sequence[ForwardMsg]) -> RunShape:
+    """Count a script run's ForwardMsgs by kind; a widget is an element whose proto carries a widget id."""
+    kinds: dict[str, int] = {}
+    deltas = widgets = 0
+    for fwd in messages:
+        kind = fwd.WhichOneof("type") or "?"
+        if kind == "delta":
+            deltas += 1
+            delta = fwd.delta
+            kind = delta.WhichOneof("type") or "?"
+            if kind == "new_element":
+                kind = delta.new_element.WhichOneof("type") or "?"
+                proto = getattr(delta.new_element, kind, None)
+                if str(getattr(proto, "id", "")).startswith("$$ID-"):
+                    widgets += 1
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return RunShape(len(messages), deltas, widgets, dict(sorted(kinds.items())))
+
+
+async def warm_run_shape(url: str, target: Target) -> RunShape:
+    """Open one page like a browser, run it once, rerun it with the same widget values: what the rerun sent."""
+    seen: list[ForwardMsg] = []
+
+    class Recording(Session):
+        def note(self, fwd: ForwardMsg) -> None:
+            seen.append(fwd)
+            super().note(fwd)
+
+    scenario = Scenario(page_name=target.page_name, query=target.query, widget_key="-", changes=0, think=0)
+    session = Recording(url, scenario, Assets(index=[]))
+    await session.open_http()
+    await session.connect()
+    try:
+        await session.run(session.rerun_msg(first=True))
+        seen.clear()
+        await session.run(session.rerun_msg(first=False))
+    finally:
+        await session.close()
+    return run_shape_of(seen)
 
 
 def interleaved_costs(
