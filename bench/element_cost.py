@@ -72,7 +72,7 @@ def analyse(costs: dict[str, float], target: float) -> dict:
         "frame_extra_ms": round(frame - minimal, 2),
         "per_element_ms": per_element,
         "budget_ms": round(room, 2),
-        "budget_elements": {kind: (int(room / ms) if ms > 0 else None) for kind, ms in per_element.items()},
+        "budget_elements": {kind: (max(0, int(room / ms)) if ms > 0 else None) for kind, ms in per_element.items()},
     }
 
 
@@ -110,8 +110,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     costs = {r["page"].rsplit(":/", 1)[0]: r["rerun_cpu_ms"] for r in results}
     summary = analyse(costs, args.target)
     reference = summary["minimal_text_ms"]
-    rows = [[r["page"].rsplit(":/", 1)[0], f"{r['rerun_cpu_ms']:.1f}", f"{r['rerun_cpu_ms'] / reference:.2f}x"] for r in results]
-    print(markdown_table(["Page", "CPU ms per warm rerun", "vs minimal text"], rows))
+    rows = [
+        [
+            r["page"].rsplit(":/", 1)[0],
+            f"{r['rerun_cpu_ms']:.1f}",
+            f"{min(r['rounds']['rerun_cpu_ms']):.1f}-{max(r['rounds']['rerun_cpu_ms']):.1f}",
+            f"{r['rerun_cpu_ms'] / reference:.2f}x",
+        ]
+        for r in results
+    ]
+    print(markdown_table(["Page", "CPU ms per warm rerun (median)", "rounds (min-max)", "vs minimal text"], rows))
     print()
     kinds = summary["per_element_ms"]
     print(

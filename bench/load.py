@@ -573,35 +573,47 @@ async def script_cost(running: Running, target: Target, *, sessions: int, reruns
 
 @dataclass(frozen=True)
 class RunShape:
-    """What one warm rerun of a page sends: the ForwardMsgs, the deltas among them, the widgets among those."""
+    """What one warm rerun of a page sends.
+
+    messages: every ForwardMsg; elements: the deltas among them plus the references to elements the
+    browser has cached (ref_hash, sent in place of a large element); widgets: the elements whose proto
+    carries a generated widget id (inputs, and keyed charts and tables), cached ones not included.
+    """
 
     messages: int
-    deltas: int
+    elements: int
     widgets: int
     kinds: dict[str, int]
 
 
 def run_shape_of(messages: Sequence[ForwardMsg]) -> RunShape:
-    """Count a script run's ForwardMsgs by kind; a widget is an element whose proto carries a widget id."""
+    """Count a script run's ForwardMsgs by kind (a delta by its element's kind)."""
+    from streamlit.elements.lib.utils import GENERATED_ELEMENT_ID_PREFIX
+
     kinds: dict[str, int] = {}
-    deltas = widgets = 0
+    elements = widgets = 0
     for fwd in messages:
         kind = fwd.WhichOneof("type") or "?"
-        if kind == "delta":
-            deltas += 1
+        if kind == "ref_hash":
+            elements += 1
+        elif kind == "delta":
+            elements += 1
             delta = fwd.delta
             kind = delta.WhichOneof("type") or "?"
             if kind == "new_element":
                 kind = delta.new_element.WhichOneof("type") or "?"
                 proto = getattr(delta.new_element, kind, None)
-                if str(getattr(proto, "id", "")).startswith("$$ID-"):
+                if str(getattr(proto, "id", "")).startswith(GENERATED_ELEMENT_ID_PREFIX):
                     widgets += 1
         kinds[kind] = kinds.get(kind, 0) + 1
-    return RunShape(len(messages), deltas, widgets, dict(sorted(kinds.items())))
+    return RunShape(len(messages), elements, widgets, dict(sorted(kinds.items())))
 
 
 async def warm_run_shape(url: str, target: Target) -> RunShape:
-    """Open one page like a browser, run it once, rerun it with the same widget values: what the rerun sent."""
+    """Open one page like a browser, run it once, rerun it with the same widget values: what the rerun sent.
+
+    Raises SessionError if either run draws an exception or the rerun lands on "page not found".
+    """
     seen: list[ForwardMsg] = []
 
     class Recording(Session):
@@ -611,10 +623,12 @@ async def warm_run_shape(url: str, target: Target) -> RunShape:
 
     scenario = Scenario(page_name=target.page_name, query=target.query, widget_key="-", changes=0, think=0)
     session = Recording(url, scenario, Assets(index=[]))
+    session.strict = False  # a fresh `streamlit run` answers the very first deep link with page_not_found
     await session.open_http()
     await session.connect()
     try:
         await session.run(session.rerun_msg(first=True))
+        session.strict = True
         seen.clear()
         await session.run(session.rerun_msg(first=False))
     finally:
