@@ -76,6 +76,35 @@ def analyse(costs: dict[str, float], target: float) -> dict:
     }
 
 
+def name_of(result: dict) -> str:
+    """The variant's name of one interleaved_costs() result ("minimal" for the minimal app's text page)."""
+    return result["page"].rsplit(":/", 1)[0]
+
+
+def report(results: Sequence[dict], summary: dict, target: float) -> str:
+    """Two Markdown tables: each variant's CPU per warm rerun (median, rounds' range, ratio) and each element kind's cost and budget."""
+    reference = summary["minimal_text_ms"]
+    rows = [
+        [
+            name_of(r),
+            f"{r['rerun_cpu_ms']:.1f}",
+            f"{min(r['rounds']['rerun_cpu_ms']):.1f}-{max(r['rounds']['rerun_cpu_ms']):.1f}",
+            f"{r['rerun_cpu_ms'] / reference:.2f}x",
+        ]
+        for r in results
+    ]
+    kinds = summary["per_element_ms"]
+    return "\n\n".join(
+        [
+            markdown_table(["Page", "CPU ms per warm rerun (median)", "rounds (min-max)", "vs minimal text"], rows),
+            markdown_table(
+                ["Element", "CPU ms each", f"Budget within {target}x"],
+                [[kind, f"{ms:.2f}", str(summary["budget_elements"][kind])] for kind, ms in kinds.items()],
+            ),
+        ]
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the servers, measure in rounds, print the table, save the JSON."""
     parser = argparse.ArgumentParser(prog="python bench/element_cost.py", description=__doc__.split("\n\n")[0])
@@ -107,27 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for running, _ in servers:
             running.stop()
 
-    costs = {r["page"].rsplit(":/", 1)[0]: r["rerun_cpu_ms"] for r in results}
-    summary = analyse(costs, args.target)
-    reference = summary["minimal_text_ms"]
-    rows = [
-        [
-            r["page"].rsplit(":/", 1)[0],
-            f"{r['rerun_cpu_ms']:.1f}",
-            f"{min(r['rounds']['rerun_cpu_ms']):.1f}-{max(r['rounds']['rerun_cpu_ms']):.1f}",
-            f"{r['rerun_cpu_ms'] / reference:.2f}x",
-        ]
-        for r in results
-    ]
-    print(markdown_table(["Page", "CPU ms per warm rerun (median)", "rounds (min-max)", "vs minimal text"], rows))
-    print()
-    kinds = summary["per_element_ms"]
-    print(
-        markdown_table(
-            ["Element", "CPU ms each", f"Budget within {args.target}x"],
-            [[kind, f"{ms:.2f}", str(summary["budget_elements"][kind])] for kind, ms in kinds.items()],
-        )
-    )
+    summary = analyse({name_of(r): r["rerun_cpu_ms"] for r in results}, args.target)
+    print(report(results, summary, args.target))
     payload = {
         "command": "python bench/element_cost.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
