@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from components.diagnosis import DiagnosisInputError, test_lr
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import DiagnosticTest
+from components.safety import md_escape
 
 
 def family(test: DiagnosticTest) -> str:
@@ -24,23 +25,29 @@ def same_test(kb: KnowledgeBase, test: DiagnosticTest) -> list[DiagnosticTest]:
     return [t for t in kb.tests.values() if family(t) == key]
 
 
-def fmt_lr(test: DiagnosticTest, *, positive: bool) -> str:
-    """A likelihood ratio with its interval and how it was obtained, or a dash."""
+def lr_parts(test: DiagnosticTest, *, positive: bool) -> tuple[str, str]:
+    """A likelihood ratio with its interval (or a dash), and how it was obtained ("" when published)."""
     published = test.lr_pos if positive else test.lr_neg
     low = test.lr_pos_low if positive else test.lr_neg_low
     high = test.lr_pos_high if positive else test.lr_neg_high
     try:
         value = test_lr(test, positive=positive)
     except DiagnosisInputError:
-        return "–"
+        return "–", ""
     text = f"{value:.2f}"
     if low is not None and high is not None:
         text += f" ({low:g}–{high:g})"
     if published is None:
-        text += " (from sens/spec)"
-    elif test.lr_basis == "pooled_separately":
-        text += " (pooled separately)"
-    return text
+        return text, "from sens/spec"
+    if test.lr_basis == "pooled_separately":
+        return text, "pooled separately"
+    return text, ""
+
+
+def fmt_lr(test: DiagnosticTest, *, positive: bool) -> str:
+    """A likelihood ratio with its interval and how it was obtained, or a dash."""
+    text, basis = lr_parts(test, positive=positive)
+    return f"{text} ({basis})" if basis else text
 
 
 def pct(value: float | None) -> str:
@@ -70,3 +77,27 @@ def table_rows(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> list[dict[
             }
         )
     return rows
+
+
+MARKDOWN_COLUMNS = ("Test", "Target", "Kind", "Sensitivity", "Specificity", "LR+", "LR−", "n", "Source")
+LR_MARKS = {"from sens/spec": "c", "pooled separately": "p"}
+MARKDOWN_KEY = "LR marked c: computed from sensitivity and specificity; p: pooled separately in the source."
+
+
+def markdown_table(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> str:
+    """The library table as Markdown text (lecture mode: the page's CSS can enlarge it, unlike the canvas grid).
+
+    The columns of table_rows but the reference standard and caveat, which the test in detail shows; how
+    a likelihood ratio was obtained is a one-letter mark (MARKDOWN_KEY explains them), an unreported n says so.
+    """
+
+    def lr(test: DiagnosticTest, positive: bool) -> str:
+        text, basis = lr_parts(test, positive=positive)
+        return md_escape(text) + (f" :gray[{LR_MARKS[basis]}]" if basis else "")
+
+    lines = ["| " + " | ".join(MARKDOWN_COLUMNS) + " |", "|" + "---|" * len(MARKDOWN_COLUMNS)]
+    for row, test in zip(table_rows(kb, tests), tests, strict=True):
+        n = ":gray[not reported]" if row["n"] is None else str(row["n"])
+        cells = [md_escape(str(row[c])) for c in MARKDOWN_COLUMNS[:5]] + [lr(test, True), lr(test, False), n, md_escape(str(row["Source"]))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

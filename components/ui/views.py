@@ -8,9 +8,10 @@ from components.compare import Citations, detail_rows
 from components.glossary import group_by_kind, search, with_first
 from components.safety import md_escape
 from components.sources import reference_table, strength_counts
-from components.tests_library import fmt_lr, pct, same_test, table_rows
+from components.tests_library import MARKDOWN_KEY, fmt_lr, markdown_table, pct, same_test, table_rows
 from components.ui import cached, practice, render
 from components.ui.kb import get_kb
+from components.ui.lecture import lecture_on
 
 
 @cached.view
@@ -51,14 +52,24 @@ def tests_table(conditions: tuple[str, ...]) -> None:
     kb = get_kb()
     chosen = conditions
     tests = [t for t in kb.tests.values() if not chosen or t.condition in chosen]
-    st.dataframe(
-        table_rows(kb, tests),
-        hide_index=True,
-        width="stretch",
-        column_config={"id": None, "Test": st.column_config.TextColumn(pinned=True)},
-        key="tests_table",
-    )
-    st.caption(f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. A blank n is unknown, not zero.")
+    if lecture_on():
+        # Text, not the canvas grid: the lecture CSS sets it in projector-sized type.
+        st.markdown(markdown_table(kb, tests))
+        st.caption(
+            f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. {MARKDOWN_KEY} "
+            "Reference standard and caveats: the test in detail, below."
+        )
+    else:
+        st.dataframe(
+            table_rows(kb, tests),
+            hide_index=True,
+            width="stretch",
+            column_config={"id": None, "Test": st.column_config.TextColumn(pinned=True)},
+            key="tests_table",
+        )
+        st.caption(
+            f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. An n shown as None was not reported (it is not zero)."
+        )
 
     render.chart(cached.chart("forest", tuple(tests)), key="tests_forest")
 
@@ -94,7 +105,10 @@ def test_detail(tid: str | None) -> None:
         family = same_test(kb, test)
         if len(family) > 1:
             st.markdown("**The same test (or tests of the same finding) in other studies and conditions**")
-            st.dataframe(table_rows(kb, family), hide_index=True, width="stretch", column_config={"id": None}, key="tests_family")
+            if lecture_on():
+                st.markdown(markdown_table(kb, family))
+            else:
+                st.dataframe(table_rows(kb, family), hide_index=True, width="stretch", column_config={"id": None}, key="tests_family")
     render.reference_list(kb, citations.order)
 
 

@@ -127,3 +127,21 @@ def test_views_drawn_in_one_mode_are_not_replayed_in_the_other(browser: Browser,
     assert hrefs["lecture"] and all("lecture=true" in h for h in hrefs["lecture"]), hrefs["lecture"]
     assert hrefs["normal"] and not any("lecture" in h for h in hrefs["normal"]), hrefs["normal"]
     assert hrefs["lecture again"] == hrefs["lecture"]
+
+
+def test_special_tests_table_is_projector_sized_text_in_lecture_mode(browser: Browser, app_server: Server) -> None:
+    """The canvas grid cannot be restyled, so lecture mode sets the tests table as text, in body-sized type, and back."""
+    page, log = lecture_page(browser)
+    page.goto(f"{app_server.url}/tests?conditions=ifi&test=ifi_long_stride_walking&lecture=true")
+    wait_for_app(page)
+    table = page.locator("[data-testid='stMarkdownContainer'] table").filter(has_text="Long-stride walking test")
+    expect(table).to_have_count(1)
+    expect(table.locator("tbody tr")).to_have_count(3)  # the three IFI rows
+    sizes = font_px(page, "[data-testid='stMarkdownContainer'] table td")
+    assert sizes and min(sizes) >= 24, sizes
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)  # this test's only row of its family: no other grid
+    shot(page, "lecture-tests-table", full_page=False)
+    page.get_by_role("button", name="Leave lecture mode").click()
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1)
+    expect(page.locator("[data-testid='stMarkdownContainer'] table")).to_have_count(0)
+    assert not log.errors, log.errors

@@ -1,0 +1,35 @@
+"""The special-tests library's Markdown table (lecture mode) from the real knowledge base."""
+
+from __future__ import annotations
+
+from components.knowledge.loader import KnowledgeBase
+from components.tests_library import LR_MARKS, MARKDOWN_COLUMNS, fmt_lr, lr_parts, markdown_table, table_rows
+
+
+def test_markdown_table_has_a_row_per_test_with_the_tables_figures(kb: KnowledgeBase) -> None:
+    tests = list(kb.tests.values())
+    lines = markdown_table(kb, tests).splitlines()
+    assert lines[0] == "| " + " | ".join(MARKDOWN_COLUMNS) + " |"
+    assert len(lines) == 2 + len(tests)
+    for line, row, test in zip(lines[2:], table_rows(kb, tests), tests, strict=True):
+        cells = [c.strip() for c in line.strip("|").split(" | ")]
+        assert len(cells) == len(MARKDOWN_COLUMNS), line
+        # Percentages and likelihood ratios are the same text as the interactive table's, escaped.
+        assert cells[3] == row["Sensitivity"]
+        text, basis = lr_parts(test, positive=True)
+        assert cells[5].replace("\\", "") == text + (f" :gray[{LR_MARKS[basis]}]" if basis else "")
+        assert fmt_lr(test, positive=True) == row["LR+"] == (f"{text} ({basis})" if basis else text)
+        assert cells[7] == (":gray[not reported]" if row["n"] is None else str(row["n"]))
+
+
+def test_markdown_table_escapes_text(kb: KnowledgeBase) -> None:
+    test = next(iter(kb.tests.values()))
+    hostile = test.model_copy(update={"name": "A | B [x](javascript:alert(1)) <b>"})
+    row = markdown_table(kb, [hostile]).splitlines()[2]
+    assert row.count(" | ") == len(MARKDOWN_COLUMNS) - 1  # the pipe in the name cannot split the row
+    assert "[x](javascript" not in row and "<b>" not in row
+
+
+def test_every_lr_basis_has_a_mark(kb: KnowledgeBase) -> None:
+    bases = {lr_parts(t, positive=p)[1] for t in kb.tests.values() for p in (True, False)} - {""}
+    assert bases and bases <= set(LR_MARKS), bases
