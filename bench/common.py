@@ -80,10 +80,14 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[rank - 1]
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds of one process so far (/proc/PID/stat), 0.0 once it is gone."""
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """User plus system CPU seconds of one process (or one of its threads) so far (/proc), 0.0 once it is gone.
+
+    The thread whose id is the process id is the main thread: in Streamlit, the event loop that sends
+    every session's messages; script runs happen in other threads.
+    """
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
+        text = Path(f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat").read_text()
     except OSError:
         return 0.0
     fields = text[text.rindex(")") + 2 :].split()

@@ -14,9 +14,11 @@ XSRF cookie, and HAProxy's sticky HIPLENS_SRV cookie); each session has its own 
 Phases, all in one run, each against a freshly started server:
   1. script cost: server CPU ms per script run of every HipLens page and of the minimal app's pages
      (bench/minimal_app, its own server, running beside HipLens's), sessions one after another: CPU
-     per new session (connect + first run) and per warm rerun, from /proc/PID/stat; in --cost-rounds
-     rounds that each measure every page of both apps in turn, so both meet the same background
-     load; a page's figure is the median of its rounds.
+     per new session (connect + first run) and per warm rerun, from /proc/PID/stat, with the event
+     loop's share (the main thread's /proc/PID/task/PID/stat); then per warm rerun while --cost-hall
+     sessions rerun the page at once, 10 times each; in --cost-rounds rounds that each measure every
+     page of both apps in turn, so both meet the same background load; a page's figure is the median
+     of its rounds (the script threads' share: the median total less the median loop share).
   2. memory: server RSS before and after --idle N sessions connected (each after its first run).
   3. load: for each target ((a) one plain `python serve.py`, (b) deploy/cluster.py's Cluster with
      --replicas behind HAProxy) and each size: that many sessions ramped evenly over --ramp seconds.
@@ -530,8 +532,13 @@ def fetch_index_assets(base_url: str) -> list[str]:
         return parse_index_assets(resp.read().decode("utf-8", errors="replace"))
 
 
-async def script_cost(running: Running, target: Target, *, sessions: int, reruns: int) -> dict:
-    """Server CPU per new session (connect + first run) and per warm rerun of one page, sessions one at a time."""
+async def script_cost(running: Running, target: Target, *, sessions: int, reruns: int, hall: int = 0, hall_reruns: int = 10) -> dict:
+    """Server CPU per new session (connect + first run) and per warm rerun of one page, sessions one at a time.
+
+    With hall > 0, also per warm rerun while `hall` sessions of the page rerun at once, each as fast as
+    its runs finish, `hall_reruns` times (a lecture hall's regime: the event loop sends several sessions'
+    messages per wake-up).
+    """
     scenario = Scenario(page_name=target.page_name, query=target.query, widget_key="-", changes=0, think=0)
     empty = Assets(index=[])
     pids = running.pids()
@@ -557,18 +564,52 @@ async def script_cost(running: Running, target: Target, *, sessions: int, reruns
     await s.connect()
     await s.run(s.rerun_msg(first=True))
     mid2 = cpu_of(pids)
+    loop_before = cpu_seconds(pids["server"], pids["server"]) if "server" in pids else 0.0
     rerun_times = [await s.run(s.rerun_msg(first=False)) for _ in range(reruns)]
     after = cpu_of(pids)
+    loop_after = cpu_seconds(pids["server"], pids["server"]) if "server" in pids else 0.0
     await s.close()
-    return {
+    out = {
         "page": target.label,
         "new_session_cpu_ms": round(1000 * streamlit_only({k: middle[k] - before[k] for k in pids}) / sessions, 1),
         "rerun_cpu_ms": round(1000 * streamlit_only({k: after[k] - mid2[k] for k in pids}) / reruns, 1),
+        # Of which the event loop (the main thread: receiving, sending); the rest is the script thread.
+        "rerun_loop_cpu_ms": round(1000 * (loop_after - loop_before) / reruns, 1),
         "first_run_ms_median": round(1000 * median(first_times), 1),
         "rerun_ms_median": round(1000 * median(rerun_times), 1),
         "sessions": sessions,
         "reruns": reruns,
     }
+    if hall:
+        out["hall_rerun_cpu_ms"] = await hall_cost(running, scenario, sessions=hall, reruns=hall_reruns)
+        out["hall_sessions"] = hall
+    return out
+
+
+async def hall_cost(running: Running, scenario: Scenario, *, sessions: int, reruns: int) -> float:
+    """Server CPU ms per warm rerun while `sessions` sessions rerun the page at once, `reruns` times each."""
+    pids = running.pids()
+    opened = []
+    for _ in range(sessions):
+        s = Session(running.url, scenario, Assets(index=[]))
+        await s.open_http()
+        await s.connect()
+        await s.run(s.rerun_msg(first=True))
+        opened.append(s)
+    each = max(1, reruns)
+
+    async def rerun(s: Session) -> None:
+        for _ in range(each):
+            await s.run(s.rerun_msg(first=False))
+
+    before = cpu_of(pids)
+    try:
+        await asyncio.gather(*(rerun(s) for s in opened))
+        after = cpu_of(pids)
+    finally:
+        for s in opened:
+            await s.close()
+    return round(1000 * streamlit_only({k: after[k] - before[k] for k in pids}) / (each * sessions), 1)
 
 
 @dataclass(frozen=True)
@@ -637,7 +678,13 @@ async def warm_run_shape(url: str, target: Target) -> RunShape:
 
 
 def interleaved_costs(
-    servers: Sequence[tuple[Running, Sequence[Target]]], *, rounds: int, sessions: int, reruns: int, log: Callable[[str], None]
+    servers: Sequence[tuple[Running, Sequence[Target]]],
+    *,
+    rounds: int,
+    sessions: int,
+    reruns: int,
+    log: Callable[[str], None],
+    hall: int = 0,
 ) -> list[dict]:
     """script_cost of every target, in `rounds` rounds that each visit every page of every server in turn.
 
@@ -650,17 +697,29 @@ def interleaved_costs(
     for index in range(rounds):
         for running, targets in servers:
             for target in targets:
-                one = asyncio.run(script_cost(running, target, sessions=sessions, reruns=reruns))
+                one = asyncio.run(script_cost(running, target, sessions=sessions, reruns=reruns, hall=hall))
                 per_page.setdefault(one["page"], []).append(one)
                 log(f"  round {index + 1}/{rounds}: {one}")
+    return merge_rounds(per_page)
+
+
+def merge_rounds(per_page: Mapping[str, Sequence[dict]]) -> list[dict]:
+    """One entry per page: the median of its rounds' figures, their totals, and every round's CPU figures."""
     out = []
     for page, runs in per_page.items():
         merged: dict = {"page": page}
-        for key in ("new_session_cpu_ms", "rerun_cpu_ms", "first_run_ms_median", "rerun_ms_median"):
+        keys = ["new_session_cpu_ms", "rerun_cpu_ms", "first_run_ms_median", "rerun_ms_median"]
+        keys += ["rerun_loop_cpu_ms"] if all("rerun_loop_cpu_ms" in r for r in runs) else []
+        hall = all("hall_rerun_cpu_ms" in r for r in runs)
+        for key in keys + (["hall_rerun_cpu_ms"] if hall else []):
             merged[key] = round(median([r[key] for r in runs]), 1)
         merged["sessions"] = sum(r["sessions"] for r in runs)
         merged["reruns"] = sum(r["reruns"] for r in runs)
-        merged["rounds"] = {key: [r[key] for r in runs] for key in ("new_session_cpu_ms", "rerun_cpu_ms")}
+        cpu = ["new_session_cpu_ms", "rerun_cpu_ms"]
+        if hall:
+            merged["hall_sessions"] = runs[0]["hall_sessions"]
+            cpu.append("hall_rerun_cpu_ms")
+        merged["rounds"] = {key: [r[key] for r in runs] for key in cpu}
         out.append(merged)
     return out
 
@@ -883,26 +942,37 @@ def cost_rows(costs: Sequence[dict]) -> str:
     def ratio(c: dict, ref: dict | None, key: str) -> str:
         return f"{fmt(c[key] / ref[key], 2)}x" if ref and ref[key] else "n/a"
 
+    def split(c: dict) -> str:
+        loop = c.get("rerun_loop_cpu_ms")
+        return "n/a" if loop is None else f"{fmt(loop, 1)} / {fmt(c['rerun_cpu_ms'] - loop, 1)}"
+
     header = [
         "page",
         "CPU ms per new session (connect + first run)",
         "new / minimal chart",
         "CPU ms per warm rerun",
+        "of which event loop / script threads ms",
         "rerun / minimal chart",
         "rerun / minimal text",
     ]
+    hall = bool(costs) and all("hall_rerun_cpu_ms" in c for c in costs)
+    if hall:
+        n = costs[0]["hall_sessions"]
+        header += [f"CPU ms per rerun, {n} sessions at once", "at once / minimal chart", "at once / minimal text"]
     rows = []
     for c in costs:
-        rows.append(
-            [
-                c["page"],
-                fmt(c["new_session_cpu_ms"], 1),
-                ratio(c, chart, "new_session_cpu_ms"),
-                fmt(c["rerun_cpu_ms"], 1),
-                ratio(c, chart, "rerun_cpu_ms"),
-                ratio(c, text, "rerun_cpu_ms"),
-            ]
-        )
+        row = [
+            c["page"],
+            fmt(c["new_session_cpu_ms"], 1),
+            ratio(c, chart, "new_session_cpu_ms"),
+            fmt(c["rerun_cpu_ms"], 1),
+            split(c),
+            ratio(c, chart, "rerun_cpu_ms"),
+            ratio(c, text, "rerun_cpu_ms"),
+        ]
+        if hall:
+            row += [fmt(c["hall_rerun_cpu_ms"], 1), ratio(c, chart, "hall_rerun_cpu_ms"), ratio(c, text, "hall_rerun_cpu_ms")]
+        rows.append(row)
     return markdown_table(header, rows)
 
 
@@ -957,6 +1027,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=5,
         help="rounds of the script-cost phase; each measures every page of HipLens and of the minimal app once (default 5)",
     )
+    parser.add_argument(
+        "--cost-hall",
+        type=int,
+        default=10,
+        help="sessions that rerun a page at once in the script-cost phase's second measure (0: skip; default 10)",
+    )
     parser.add_argument("--session-timeout", type=float, default=300.0, help="seconds one session may take in all (default 300)")
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json", help="JSON results file")
     parser.add_argument(
@@ -999,6 +1075,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     sessions=max(1, args.cost_sessions // args.cost_rounds),
                     reruns=max(1, args.cost_reruns // args.cost_rounds),
                     log=log,
+                    hall=args.cost_hall,
                 )
             finally:
                 minimal.stop()
@@ -1035,7 +1112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     payload["tables"] = tables
     print("\n## Load\n\n" + tables["load"])
     if costs:
-        print("\n## Server CPU per script run, by page (sessions one at a time)\n\n" + tables["script_cost"])
+        print("\n## Server CPU per script run, by page (sessions one at a time, then several at once)\n\n" + tables["script_cost"])
     if memory:
         print("\n## Memory per idle session\n\n" + tables["memory"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
