@@ -563,48 +563,56 @@ async def script_cost(running: Running, target: Target, *, sessions: int, reruns
     await s.open_http()
     await s.connect()
     await s.run(s.rerun_msg(first=True))
+    main = pids.get("server")  # one plain process: its main thread is the event loop
     mid2 = cpu_of(pids)
-    loop_before = cpu_seconds(pids["server"], pids["server"]) if "server" in pids else 0.0
+    loop_before = cpu_seconds(main, main) if main else 0.0
     rerun_times = [await s.run(s.rerun_msg(first=False)) for _ in range(reruns)]
     after = cpu_of(pids)
-    loop_after = cpu_seconds(pids["server"], pids["server"]) if "server" in pids else 0.0
+    loop_after = cpu_seconds(main, main) if main else 0.0
     await s.close()
     out = {
         "page": target.label,
         "new_session_cpu_ms": round(1000 * streamlit_only({k: middle[k] - before[k] for k in pids}) / sessions, 1),
         "rerun_cpu_ms": round(1000 * streamlit_only({k: after[k] - mid2[k] for k in pids}) / reruns, 1),
-        # Of which the event loop (the main thread: receiving, sending); the rest is the script thread.
-        "rerun_loop_cpu_ms": round(1000 * (loop_after - loop_before) / reruns, 1),
         "first_run_ms_median": round(1000 * median(first_times), 1),
         "rerun_ms_median": round(1000 * median(rerun_times), 1),
         "sessions": sessions,
         "reruns": reruns,
     }
+    if main:
+        # Of which the event loop (the main thread: receiving, sending); the rest is the other threads, the script's.
+        out["rerun_loop_cpu_ms"] = round(1000 * (loop_after - loop_before) / reruns, 1)
     if hall:
         out["hall_rerun_cpu_ms"] = await hall_cost(running, scenario, sessions=hall, reruns=hall_reruns)
         out["hall_sessions"] = hall
+        out["hall_reruns_each"] = hall_reruns
     return out
 
 
 async def hall_cost(running: Running, scenario: Scenario, *, sessions: int, reruns: int) -> float:
     """Server CPU ms per warm rerun while `sessions` sessions rerun the page at once, `reruns` times each."""
     pids = running.pids()
-    opened = []
-    for _ in range(sessions):
-        s = Session(running.url, scenario, Assets(index=[]))
-        await s.open_http()
-        await s.connect()
-        await s.run(s.rerun_msg(first=True))
-        opened.append(s)
+    opened: list[Session] = []
     each = max(1, reruns)
 
     async def rerun(s: Session) -> None:
         for _ in range(each):
             await s.run(s.rerun_msg(first=False))
 
-    before = cpu_of(pids)
     try:
-        await asyncio.gather(*(rerun(s) for s in opened))
+        for _ in range(sessions):
+            s = Session(running.url, scenario, Assets(index=[]))
+            opened.append(s)
+            await s.open_http()
+            await s.connect()
+            await s.run(s.rerun_msg(first=True))
+        before = cpu_of(pids)
+        tasks = [asyncio.create_task(rerun(s)) for s in opened]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()  # one session's error stops the others before their sessions close
         after = cpu_of(pids)
     finally:
         for s in opened:
@@ -718,7 +726,10 @@ def merge_rounds(per_page: Mapping[str, Sequence[dict]]) -> list[dict]:
         cpu = ["new_session_cpu_ms", "rerun_cpu_ms"]
         if hall:
             merged["hall_sessions"] = runs[0]["hall_sessions"]
+            merged["hall_reruns_each"] = runs[0].get("hall_reruns_each")
             cpu.append("hall_rerun_cpu_ms")
+        if "rerun_loop_cpu_ms" in merged:
+            cpu.append("rerun_loop_cpu_ms")
         merged["rounds"] = {key: [r[key] for r in runs] for key in cpu}
         out.append(merged)
     return out

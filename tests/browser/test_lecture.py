@@ -144,4 +144,15 @@ def test_special_tests_table_is_projector_sized_text_in_lecture_mode(browser: Br
     page.get_by_role("button", name="Leave lecture mode").click()
     expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1)
     expect(page.locator("[data-testid='stMarkdownContainer'] table")).to_have_count(0)
+    # A test studied more than once: its family table below the detail is text too, in lecture mode only.
+    page.goto(f"{app_server.url}/tests?conditions=labral_tear&test=labral_faddir_mra&lecture=true")
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stMarkdownContainer'] table")).to_have_count(2)
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)
+    family = page.locator("[data-testid='stMarkdownContainer'] table").nth(1)
+    expect(family.locator("tbody tr")).to_have_count(5)  # FADIR/FADDIR and impingement rows in FAI and labral-tear studies
+    assert min(font_px(page, "[data-testid='stMarkdownContainer'] table td")) >= 24
+    page.goto(f"{app_server.url}/tests?conditions=labral_tear&test=labral_faddir_mra")
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(2)
     assert not log.errors, log.errors

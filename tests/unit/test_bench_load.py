@@ -44,3 +44,12 @@ def test_table_ratios_are_to_the_minimal_chart_and_text_pages() -> None:
     assert hiplens[3:] == ["12.0", "3.0 / 9.0", "1.50x", "3.00x", "9.0", "1.50x", "3.00x"]
     without = cost_rows(merge_rounds({"minimal:/chart": [one("minimal:/chart", 8.0)]})).splitlines()
     assert "at once" not in without[0]
+
+
+def test_split_is_not_available_without_the_event_loops_figure() -> None:
+    entry = one("hiplens:/", 12.0)
+    del entry["rerun_loop_cpu_ms"]
+    merged = merge_rounds({"hiplens:/": [entry]})
+    assert "rerun_loop_cpu_ms" not in merged[0]
+    row = [c.strip() for c in cost_rows(merged).splitlines()[2].strip("|").split("|")]
+    assert row[4] == "n/a"

@@ -33,3 +33,19 @@ def test_markdown_table_escapes_text(kb: KnowledgeBase) -> None:
 def test_every_lr_basis_has_a_mark(kb: KnowledgeBase) -> None:
     bases = {lr_parts(t, positive=p)[1] for t in kb.tests.values() for p in (True, False)} - {""}
     assert bases and bases <= set(LR_MARKS), bases
+
+
+def test_lr_text_for_each_way_a_ratio_is_obtained(kb: KnowledgeBase) -> None:
+    """Published, computed from sensitivity and specificity, pooled separately, with an interval, and missing."""
+    cases = {
+        ("dgs_slr", True): "3.20",
+        ("ifi_long_stride_walking", True): "5.94 (from sens/spec)",
+        ("labral_faddir_mra", False): "0.48 (pooled separately)",
+        ("hipoa_squat_posterior_pain", True): "6.10 (1.3–29)",
+        ("hipoa_squat_posterior_pain", False): "–",
+    }
+    for (tid, positive), expected in cases.items():
+        assert fmt_lr(kb.tests[tid], positive=positive) == expected, tid
+    assert lr_parts(kb.tests["labral_faddir_mra"], positive=False) == ("0.48", "pooled separately")
+    row = markdown_table(kb, [kb.tests["hipoa_squat_posterior_pain"]]).splitlines()[2]
+    assert " 6\\.10 \\(1\\.3–29\\) | – | " in row, row
