@@ -112,6 +112,9 @@ def test_detail(tid: str | None) -> None:
     render.reference_list(kb, citations.order)
 
 
+LECTURE_LIST_MAX = 50  # the references of any one condition (at most 44 today) fit in the lecture-mode list
+
+
 @cached.view
 def sources(conditions: tuple[str, ...]) -> None:
     """How many references of each design, the reference table for the chosen conditions, and the dataset's heading."""
@@ -121,18 +124,28 @@ def sources(conditions: tuple[str, ...]) -> None:
     with st.container(horizontal=True, key="sources_designs", gap="small"):
         for design, n in list(counts.items())[:5]:
             st.metric(design.replace("-", " ").capitalize(), n, border=True, width="stretch")
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "id": st.column_config.TextColumn("Id", pinned=True),
-            "Link": st.column_config.LinkColumn("Link", display_text="open"),
-            "Title": st.column_config.TextColumn("Title", width="large"),
-        },
-        key="sources_table",
+    lecture = lecture_on()
+    if lecture and len(table) <= LECTURE_LIST_MAX:
+        # Text in projector-sized type (the canvas grid ignores the lecture CSS), strongest design first.
+        st.markdown("\n".join(render.reference_entry(kb.references[rid]) for rid in table["id"]))
+    else:
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "id": st.column_config.TextColumn("Id", pinned=True),
+                "Link": st.column_config.LinkColumn("Link", display_text="open"),
+                "Title": st.column_config.TextColumn("Title", width="large"),
+            },
+            key="sources_table",
+        )
+    hint = (
+        f" Choose conditions above to list at most {LECTURE_LIST_MAX} in projector-sized type."
+        if lecture and len(table) > LECTURE_LIST_MAX
+        else ""
     )
-    st.caption(f"{len(table)} of {len(kb.references)} references.")
+    st.caption(f"{len(table)} of {len(kb.references)} references.{hint}")
 
     st.markdown(
         "### :material/dataset: The open dataset\n\n"

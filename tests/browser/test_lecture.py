@@ -156,3 +156,23 @@ def test_special_tests_table_is_projector_sized_text_in_lecture_mode(browser: Br
     wait_for_app(page)
     expect(page.locator("[data-testid='stDataFrame']")).to_have_count(2)
     assert not log.errors, log.errors
+
+
+def test_sources_of_one_condition_are_a_projector_sized_list_in_lecture_mode(browser: Browser, app_server: Server) -> None:
+    """One condition's references fit as text in lecture mode; all of them stay a grid, with a hint to narrow them."""
+    page, log = lecture_page(browser)
+    page.goto(f"{app_server.url}/sources?conditions=ifi&lecture=true")
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)
+    items = page.locator("[data-testid='stMarkdownContainer'] li").filter(has_text="Ischiofemoral")
+    assert items.count() >= 10, items.count()
+    assert min(font_px(page, "[data-testid='stMarkdownContainer'] li")) >= 24
+    caption = page.get_by_text(re.compile(r"^\d+ of \d+ references\.$"))
+    expect(caption).to_have_count(1)
+    shown, total = (int(x) for x in re.findall(r"\d+", caption.inner_text()))
+    assert page.locator("[data-testid='stMarkdownContainer'] li").count() == shown < total
+    page.goto(f"{app_server.url}/sources?lecture=true")
+    wait_for_app(page)
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1)
+    expect(page.get_by_text(re.compile("Choose conditions above to list at most 50"))).to_have_count(1)
+    assert not log.errors, log.errors
