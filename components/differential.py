@@ -1,11 +1,13 @@
-"""The differential page's case: findings from link parameters, grouped and ordered (pure)."""
+"""The differential page's case: findings from link parameters, grouped and ordered; how a ranking moved (pure)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from components.diagnosis import Ranked
 from components.knowledge.loader import KnowledgeBase
+from components.safety import md_escape
 
 GROUPS: tuple[str, ...] = ("history", "examination", "imaging")
 GROUP_LABELS: Mapping[str, str] = {"history": "History", "examination": "Examination", "imaging": "Imaging"}
@@ -54,3 +56,35 @@ def options(kb: KnowledgeBase, group: str) -> list[str]:
     """The finding ids of a group, red flags last."""
     items = [f for f in kb.findings.values() if f.group == group]
     return [f.id for f in sorted(items, key=lambda f: (f.red_flag, list(kb.findings).index(f.id)))]
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One condition's probability now and before a step's findings (percentages)."""
+
+    condition: str
+    label: str
+    now: float
+    before: float
+
+    @property
+    def change(self) -> float:
+        """Percentage points gained (negative: lost)."""
+        return self.now - self.before
+
+
+def movements(kb: KnowledgeBase, ranked: Sequence[Ranked], previous: Sequence[Ranked] | None) -> list[Movement]:
+    """Each ranked condition now and before (its pre-test probability when there is no previous step), in rank order."""
+    before = {r.condition: r.probability for r in previous} if previous else {}
+    return [
+        Movement(r.condition, kb.conditions[r.condition].short_name, r.probability * 100, before.get(r.condition, r.pretest) * 100)
+        for r in ranked
+    ]
+
+
+def movements_markdown(rows: Sequence[Movement]) -> str:
+    """The movements as a Markdown table (lecture mode: text the page's CSS sets in projector-sized type)."""
+    lines = ["| Condition | Now | Before | Change (points) |", "|---|---:|---:|---:|"]
+    for m in rows:
+        lines.append(f"| {md_escape(m.label)} | {m.now:.1f}% | {m.before:.1f}% | {m.change:+.1f} |")
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.compare import Citations
 from components.diagnosis import Ranked, rank
+from components.differential import movements, movements_markdown
 from components.flashcards import Card, build_deck
 from components.glossary import KIND_LABELS, find_terms_in
 from components.knowledge.loader import KnowledgeBase
@@ -17,6 +18,7 @@ from components.quiz import ExplanationLine, Question, generate_quiz
 from components.safety import md_escape
 from components.ui import cached, render
 from components.ui.differential import reasons
+from components.ui.lecture import lecture_on
 from components.ui.links import link_values, page_link
 
 deck_cards = cached.pure(build_deck)
@@ -167,12 +169,12 @@ def findings_until(case: Case, step: int) -> dict[str, bool]:
 def differential(kb: KnowledgeBase, ranked: Sequence[Ranked], previous: Sequence[Ranked] | None, key: str) -> None:
     """The ranked differential as a chart, and a table of how each probability moved since the last step."""
     render.chart(cached.chart("differential", tuple(ranked)), key=f"{key}_chart")
-    before = {r.condition: r.probability for r in previous} if previous else {}
-    rows = []
-    for r in ranked:
-        now = r.probability * 100
-        was = before.get(r.condition, r.pretest) * 100
-        rows.append({"Condition": kb.conditions[r.condition].short_name, "Now (%)": now, "Before (%)": was, "Change (points)": now - was})
+    moved = movements(kb, ranked, previous)
+    if lecture_on():
+        # Text, not the canvas grid: the lecture CSS sets it in projector-sized type.
+        st.markdown(movements_markdown(moved))
+        return
+    rows = [{"Condition": m.label, "Now (%)": m.now, "Before (%)": m.before, "Change (points)": m.change} for m in moved]
     st.dataframe(
         rows,
         hide_index=True,

@@ -176,3 +176,25 @@ def test_sources_of_one_condition_are_a_projector_sized_list_in_lecture_mode(bro
     expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1)
     expect(page.get_by_text(re.compile("Choose conditions above to list at most 50"))).to_have_count(1)
     assert not log.errors, log.errors
+
+
+def test_case_step_table_is_projector_sized_text_in_lecture_mode(browser: Browser, app_server: Server) -> None:
+    """After a pick, how the differential moved is a text table in lecture mode (the grid outside it)."""
+    page, log = lecture_page(browser)
+    for lecture in (True, False):
+        page.goto(f"{app_server.url}/cases?case=case_02" + ("&lecture=true" if lecture else ""))
+        wait_for_app(page)
+        pills = page.locator(".st-key-cases_pick_case_02_0")
+        pills.get_by_role("radio", name="Deep gluteal syndrome", exact=True).click()
+        wait_for_app(page)
+        expect(page.locator(".st-key-cases_diff_0_chart .main-svg").first).to_be_visible(timeout=20_000)
+        table = page.locator("[data-testid='stMarkdownContainer'] table").filter(has_text="Change (points)")
+        if lecture:
+            expect(table).to_have_count(1)
+            expect(table.locator("tbody tr")).to_have_count(8)  # every condition
+            assert min(font_px(page, "[data-testid='stMarkdownContainer'] table td")) >= 24
+            expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)
+        else:
+            expect(table).to_have_count(0)
+            expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1)
+    assert not log.errors, log.errors

@@ -1,0 +1,31 @@
+"""How a ranked differential moved between steps, and its Markdown table (lecture mode), from the real knowledge base."""
+
+from __future__ import annotations
+
+from components.diagnosis import rank
+from components.differential import movements, movements_markdown
+from components.knowledge.loader import KnowledgeBase
+from components.safety import md_escape
+
+
+def test_first_step_moves_from_the_pretest_and_later_steps_from_the_step_before(kb: KnowledgeBase) -> None:
+    first = rank({"worse_sitting": True}, kb=kb)
+    second = rank({"worse_sitting": True, "buttock_pain": True}, kb=kb)
+    moved = movements(kb, first, None)
+    assert [m.condition for m in moved] == [r.condition for r in first]
+    for m, r in zip(moved, first, strict=True):
+        assert m.before == r.pretest * 100 and m.now == r.probability * 100
+    previous = {r.condition: r.probability * 100 for r in first}
+    for m in movements(kb, second, first):
+        assert m.before == previous[m.condition]
+        assert abs(m.change - (m.now - m.before)) < 1e-9
+    assert abs(sum(m.now for m in moved) - 100) < 1e-6
+
+
+def test_markdown_has_a_row_per_condition_with_signed_changes(kb: KnowledgeBase) -> None:
+    moved = movements(kb, rank({"worse_sitting": True}, kb=kb), None)
+    lines = movements_markdown(moved).splitlines()
+    assert len(lines) == 2 + len(moved)
+    top = moved[0]
+    assert lines[2].startswith(f"| {md_escape(top.label)} | {top.now:.1f}% | {top.before:.1f}% | ")
+    assert any("| -" in line for line in lines[2:]) and any("| +" in line for line in lines[2:])
