@@ -81,6 +81,7 @@ def table_rows(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> list[dict[
 
 MARKDOWN_COLUMNS = ("Test", "Target", "Kind", "Sensitivity", "Specificity", "LR+", "LR−", "n", "Source")
 LR_MARKS = {"from sens/spec": "c", "pooled separately": "p"}
+NBSP = "\u00a0"
 MARKDOWN_KEY = "LR marked c: computed from sensitivity and specificity; p: pooled separately in the source."
 
 
@@ -93,7 +94,8 @@ def markdown_table(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> str:
 
     def lr(test: DiagnosticTest, positive: bool) -> str:
         text, basis = lr_parts(test, positive=positive)
-        return md_escape(text) + (f" :gray[{LR_MARKS[basis]}]" if basis else "")
+        # A no-break space keeps the mark beside its number when a narrow column wraps the cell.
+        return md_escape(text) + (f"{NBSP}:gray[{LR_MARKS[basis]}]" if basis else "")
 
     lines = ["| " + " | ".join(MARKDOWN_COLUMNS) + " |", "|" + "---|" * len(MARKDOWN_COLUMNS)]
     for row, test in zip(table_rows(kb, tests), tests, strict=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.knowledge.loader import KnowledgeBase
-from components.tests_library import LR_MARKS, MARKDOWN_COLUMNS, fmt_lr, lr_parts, markdown_table, table_rows
+from components.tests_library import LR_MARKS, MARKDOWN_COLUMNS, NBSP, fmt_lr, lr_parts, markdown_table, table_rows
 
 
 def test_markdown_table_has_a_row_per_test_with_the_tables_figures(kb: KnowledgeBase) -> None:
@@ -17,7 +17,8 @@ def test_markdown_table_has_a_row_per_test_with_the_tables_figures(kb: Knowledge
         # Percentages and likelihood ratios are the same text as the interactive table's, escaped.
         assert cells[3] == row["Sensitivity"]
         text, basis = lr_parts(test, positive=True)
-        assert cells[5].replace("\\", "") == text + (f" :gray[{LR_MARKS[basis]}]" if basis else "")
+        # The mark is joined to its number by a no-break space, so a wrapped cell cannot strand it.
+        assert cells[5].replace("\\", "") == text + (f"{NBSP}:gray[{LR_MARKS[basis]}]" if basis else "")
         assert fmt_lr(test, positive=True) == row["LR+"] == (f"{text} ({basis})" if basis else text)
         assert cells[7] == (":gray[not reported]" if row["n"] is None else str(row["n"]))
 
