@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -410,12 +412,42 @@ def fagan_chart(pretest: float, lr: float, post: float, *, label: str, style: Ch
     return Chart(fig, summary)
 
 
+FOREST_WRAP = 28
+"""Characters per line of a test's label on the likelihood-ratio chart (up to three lines, whole words)."""
+LOG_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+
+
+def forest_labels(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> list[str]:
+    """One label per test row: its name and condition, wrapped at whole words, never cut.
+
+    A long name loses only a closing parenthesis that explains it (the hover keeps the full name). Rows
+    that would read the same (one test against two reference standards, or in two reviews) say which
+    source or standard they are, so the chart has one row per test row.
+    """
+
+    def base(t: DiagnosticTest) -> str:
+        name = re.sub(r"\s*\([^()]*\)\s*$", "", t.name) if len(t.name) > 40 else t.name
+        return f"{name} ({kb.conditions[t.condition].short_name})"
+
+    bases = [base(t) for t in tests]
+    texts = []
+    for t, text in zip(tests, bases, strict=True):
+        twins = [u for u, b in zip(tests, bases, strict=True) if b == text]
+        if len(twins) > 1:
+            same_ref = len({u.ref for u in twins}) == 1
+            text += f" · vs {t.reference_standard}" if same_ref else f" · {kb.references[t.ref].short}"
+        texts.append(text)
+    # A number keeps its unit on its line ("10.3 mm" is joined by a no-break space, which textwrap does not split).
+    texts = [re.sub(r"(\d) (mm|cm|%|deg|degrees|s)\b", "\\1\u00a0\\2", text) for text in texts]
+    return ["<br>".join(textwrap.wrap(text, FOREST_WRAP, break_long_words=False, break_on_hyphens=False)) for text in texts]
+
+
 def forest_chart(kb: KnowledgeBase, tests: Sequence[DiagnosticTest], style: ChartStyle = NORMAL) -> Chart:
     """LR+ and LR- of each test on a log axis (one trace each), confidence intervals where reported."""
     from components.diagnosis import DiagnosisInputError, test_lr
 
     fig = go.Figure()
-    labels = [f"{t.name[:48]} ({kb.conditions[t.condition].short_name})" for t in tests]
+    labels = forest_labels(kb, tests)
     for positive, symbol, colour, name in ((True, "triangle-up", "#0072B2", "LR+"), (False, "triangle-down", "#D55E00", "LR−")):
         xs, ys, hovers, plus, minus = [], [], [], [], []
         for t, label in zip(tests, labels, strict=True):
@@ -455,7 +487,28 @@ def forest_chart(kb: KnowledgeBase, tests: Sequence[DiagnosticTest], style: Char
         )
     fig.add_vline(x=1, line={"color": "#777777", "dash": "dot"})
     _layout(fig, style, len(tests), "Likelihood ratio (log scale): ▲ LR+ (positive result), ▼ LR− (negative result)", "Likelihood ratios")
-    fig.update_xaxes(type="log")
+    # Rows tall enough for the longest wrapped label; every tick labelled in full (0.05, not a bare 5).
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    row = max(style.height_per_row, round(lines * style.font_size * 1.3) + 10)
+    fig.update_layout(height=max(style.min_height, 110 + row * len(tests)))
+    shown = [x for t in tests for x in _lrs(t)]
+    low, high = (min(shown), max(shown)) if shown else (0.1, 10)
+    ticks = [v for v in LOG_TICKS if low / 2.5 <= v <= high * 2.5]
+    fig.update_xaxes(type="log", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
     summary = f"Likelihood ratios of {len(tests)} test rows; values far from 1 move the probability most (LR+ above 5 or LR− below 0.2)."
     return Chart(fig, summary)
+
+
+def _lrs(test: DiagnosticTest) -> list[float]:
+    """The likelihood ratios and interval ends the chart draws for a test."""
+    from components.diagnosis import DiagnosisInputError, test_lr
+
+    out: list[float] = []
+    for positive in (True, False):
+        try:
+            out.append(test_lr(test, positive=positive))
+        except DiagnosisInputError:
+            continue
+        out += [x for x in ((test.lr_pos_low, test.lr_pos_high) if positive else (test.lr_neg_low, test.lr_neg_high)) if x]
+    return out
