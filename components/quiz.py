@@ -113,17 +113,24 @@ def female_span(kb: KnowledgeBase, condition: str) -> tuple[float, float] | None
     return (min(numbers), max(numbers)) if numbers else None
 
 
-def female_question(kb: KnowledgeBase, conditions: Sequence[str], *, rng: random.Random | None = None) -> Question | None:
-    """'Which has the highest share of women?' over these conditions, or None when the data give no clear answer."""
+def female_question(
+    kb: KnowledgeBase, conditions: Sequence[str], *, rng: random.Random | None = None, highest: bool = True
+) -> Question | None:
+    """'Which has the highest (or lowest) share of women?' over these conditions, or None when the data give no clear answer."""
     if len(set(conditions)) != len(conditions) or len(conditions) < 2 or "female_pct" not in kb.features:
         return None
     spans = {c: female_span(kb, c) for c in conditions}
     if any(span is None for span in spans.values()):
         return None  # a condition with no reported share cannot be ranked
-    top = max(conditions, key=lambda c: spans[c][0])  # type: ignore[index]
-    low_top = spans[top][0]  # type: ignore[index]
-    if any(spans[c][1] + MIN_FEMALE_GAP > low_top for c in conditions if c != top):  # type: ignore[index]
+    if highest:
+        top = max(conditions, key=lambda c: spans[c][0])  # type: ignore[index]
+        clear = all(spans[c][1] + MIN_FEMALE_GAP <= spans[top][0] for c in conditions if c != top)  # type: ignore[index]
+    else:
+        top = min(conditions, key=lambda c: spans[c][1])  # type: ignore[index]
+        clear = all(spans[top][1] + MIN_FEMALE_GAP <= spans[c][0] for c in conditions if c != top)  # type: ignore[index]
+    if not clear:
         return None  # overlapping ranges or a (near) tie
+    word = "highest" if highest else "lowest"
     fdef = kb.features["female_pct"]
     lines = []
     for c in conditions:
@@ -131,34 +138,28 @@ def female_question(kb: KnowledgeBase, conditions: Sequence[str], *, rng: random
         values = "; ".join(format_value(r, fdef) for r in rows)
         lines.append(ExplanationLine(f"{kb.conditions[c].name}: {values} women", _unique(r.ref for r in rows)))
     options = [Option(c, kb.conditions[c].name) for c in conditions]
+    gap = (
+        f"the lowest value for the answer is at least {MIN_FEMALE_GAP:g} points above the highest value for every other option"
+        if highest
+        else f"the highest value for the answer is at least {MIN_FEMALE_GAP:g} points below the lowest value for every other option"
+    )
     return Question(
-        id="female:" + ",".join(sorted(conditions)),
+        id=("female:" if highest else "female-lowest:") + ",".join(sorted(conditions)),
         kind="female",
-        prompt="Which of these conditions has the highest reported share of women among its patients?",
+        prompt=f"Which of these conditions has the {word} reported share of women among its patients?",
         options=_shuffled(rng, options) if rng else tuple(options),
         answer=top,
         explanation=tuple(lines),
-        note=f"Asked only when the ranges do not overlap: the lowest value for the answer is at least {MIN_FEMALE_GAP:g} points "
-        "above the highest value for every other option.",
+        note=f"Asked only when the ranges do not overlap: {gap}.",
     )
 
 
-def female_candidates(kb: KnowledgeBase, size: int = 3) -> list[tuple[str, ...]]:
+def female_candidates(kb: KnowledgeBase, size: int = 3, *, highest: bool = True) -> list[tuple[str, ...]]:
     """Every set of conditions (in knowledge-base order) for which a female-share question has a clear answer."""
-    return [combo for combo in itertools.combinations(kb.conditions, size) if female_question(kb, combo) is not None]
+    return [combo for combo in itertools.combinations(kb.conditions, size) if female_question(kb, combo, highest=highest) is not None]
 
 
 # --------------------------------------------------------------------------- likelihood ratios
-
-
-def _test_label(kb: KnowledgeBase, test: DiagnosticTest, tests: Sequence[DiagnosticTest]) -> str:
-    """The test's name, with its study (and reference standard) where other options share the name."""
-    same = [t for t in tests if t.name == test.name]
-    if len(same) == 1:
-        return test.name
-    if len({t.ref for t in same}) == len(same):
-        return f"{test.name} ({kb.references[test.ref].short})"
-    return f"{test.name} (against {test.reference_standard})"
 
 
 def _pct(x: float | None) -> str:
@@ -175,13 +176,13 @@ def lr_question(kb: KnowledgeBase, condition: str, test_ids: Sequence[str], *, r
     tests = [kb.tests[t] for t in test_ids if t in kb.tests]
     if len(tests) < MIN_OPTIONS or len(tests) != len(set(test_ids)) or any(t.condition != condition or t.lr_pos is None for t in tests):
         return None
+    if len({t.name for t in tests}) != len(tests):
+        return None  # one test against two reference standards is not two options
     ranked = sorted(tests, key=lambda t: -(t.lr_pos or 0.0))
     best, runner = ranked[0], ranked[1]
     if (best.lr_pos or 0.0) < (runner.lr_pos or 0.0) * MIN_LR_RATIO:
         return None  # a tie or too close to call
-    labels = {t.id: _test_label(kb, t, tests) for t in tests}
-    if len(set(labels.values())) != len(labels):
-        return None
+    labels = {t.id: t.name for t in tests}
     name = kb.conditions[condition].name
     lines = []
     for t in ranked:
@@ -416,11 +417,15 @@ def structure_candidates(kb: KnowledgeBase, condition: str) -> tuple[list[str], 
 
 
 def _pick_female(kb: KnowledgeBase, rng: random.Random, used: set[str]) -> Question | None:
+    """The highest share of women; a second question of this kind in a sitting asks for the lowest."""
+    highest = not any(u.startswith("female:") for u in used)
+    if not highest and any(u.startswith("female-lowest:") for u in used):
+        return None  # each wording once per sitting
     size = rng.choice((3, 4))
-    combos = [c for c in female_candidates(kb, size) or female_candidates(kb, 3)]
+    combos = [c for c in female_candidates(kb, size, highest=highest) or female_candidates(kb, 3, highest=highest)]
     rng.shuffle(combos)
     for combo in combos:
-        q = female_question(kb, combo, rng=rng)
+        q = female_question(kb, combo, rng=rng, highest=highest)
         if q and q.id not in used:
             return q
     return None

@@ -86,6 +86,26 @@ def test_female_answer_is_the_clear_highest(kb: KnowledgeBase) -> None:
     assert "75.8%" in text and "80%" in text and "57%" in text and "51%" in text
 
 
+def test_female_lowest_is_the_clear_lowest(kb: KnowledgeBase) -> None:
+    q = quiz.female_question(kb, ("dgs", "hip_oa", "ifi"), highest=False)
+    _low, high = quiz.female_span(kb, "hip_oa")  # type: ignore[misc]
+    assert q is not None and q.answer == "hip_oa" and "lowest" in q.prompt and q.id.startswith("female-lowest:")
+    assert all(high + quiz.MIN_FEMALE_GAP <= quiz.female_span(kb, c)[0] for c in ("dgs", "ifi"))  # type: ignore[index]
+    # The same conditions asked both ways give both ends; overlapping lows are not asked.
+    both = ("dgs", "hip_oa", "lumbar_sciatica")
+    assert quiz.female_question(kb, both).answer == "dgs"  # type: ignore[union-attr]
+    assert quiz.female_question(kb, both, highest=False).answer == "lumbar_sciatica"  # type: ignore[union-attr]
+    assert quiz.female_question(kb, ("fai", "labral_tear", "ifi"), highest=False) is None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_sitting_never_asks_the_same_question_twice_in_the_same_words(kb: KnowledgeBase, seed: int) -> None:
+    """Two female-share questions in one sitting: one asks for the highest share, the other for the lowest."""
+    questions = quiz.generate_quiz(kb, seed)
+    prompts = [q.prompt for q in questions]
+    assert len(set(prompts)) == len(prompts), prompts
+
+
 def test_female_overlapping_ranges_are_not_asked(kb: KnowledgeBase) -> None:
     # IFI spans 81.3-100%; gluteal tendinopathy's 81.9% lies inside it.
     assert quiz.female_question(kb, ("ifi", "gluteal_tendinopathy", "hip_oa")) is None
@@ -189,11 +209,13 @@ def test_lr_exact_tie_is_not_asked_and_answer_follows(data_copy: Path) -> None:
     assert q is not None and q.answer == "dgs_slr"
 
 
-def test_lr_duplicate_names_are_told_apart(kb: KnowledgeBase) -> None:
-    q = quiz.lr_question(kb, "labral_tear", ["labral_faddir_mra", "labral_faddir_arthroscopy", "labral_mri_huang"])
-    assert q is not None and q.answer == "labral_mri_huang"
-    labels = [o.label for o in q.options]
-    assert len(set(labels)) == 3 and any("arthroscopy" in label for label in labels)
+def test_lr_one_test_is_one_option(kb: KnowledgeBase) -> None:
+    """FADDIR against two reference standards (or MRI in two reviews) is one test, not two answers to choose from."""
+    assert quiz.lr_question(kb, "labral_tear", ["labral_faddir_mra", "labral_faddir_arthroscopy", "labral_mri_huang"]) is None
+    assert quiz.lr_question(kb, "labral_tear", ["labral_mri_huang", "labral_mri_smith", "labral_faddir_mra"]) is None
+    for condition, combo in quiz.lr_candidates(kb):
+        names = [kb.tests[t].name for t in combo]
+        assert len(set(names)) == len(names), (condition, combo)
 
 
 # --------------------------------------------------------------------------- provocation
