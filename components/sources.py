@@ -39,8 +39,16 @@ def references_by_condition(kb: KnowledgeBase) -> dict[str, set[str]]:
     return out
 
 
+NOT_CAPTURED = "not captured"
+"""What the table says where the page a reference was seen on did not show its authors or year."""
+
+
 def reference_table(kb: KnowledgeBase, conditions: Sequence[str] = ()) -> pd.DataFrame:
-    """One row per reference (filtered to those citing any of conditions), strongest design first."""
+    """One row per reference (filtered to those citing any of conditions): strongest design first, newest first within one.
+
+    The short citation (first author, or the journal where no author was captured, and the year) comes first so that
+    the title fits beside it; the full author list has a column of its own.
+    """
     by_cond = references_by_condition(kb)
     rows = []
     for rid, ref in kb.references.items():
@@ -50,20 +58,32 @@ def reference_table(kb: KnowledgeBase, conditions: Sequence[str] = ()) -> pd.Dat
         rows.append(
             {
                 "id": rid,
-                "Citation": f"{ref.authors or 'Authors not captured'} ({ref.year or 'n.d.'})",
+                "Citation": ref.short,
                 "Title": ref.title,
-                "Journal": ref.journal or "",
                 "Design": ref.design,
                 "Conditions": ", ".join(kb.conditions[c].short_name for c in kb.conditions if c in conds),
+                "Journal": ref.journal or "",
+                "Authors": ref.authors or NOT_CAPTURED,
+                "Year": str(ref.year) if ref.year else NOT_CAPTURED,
                 "Link": ref.link or "",
                 "_rank": STRENGTH_ORDER.index(ref.design),
+                "_year": -(ref.year or 0),
             }
         )
-    frame = pd.DataFrame(rows, columns=["id", "Citation", "Title", "Journal", "Design", "Conditions", "Link", "_rank"])
-    return frame.sort_values(["_rank", "Citation"]).drop(columns="_rank").reset_index(drop=True)
+    columns = ["id", "Citation", "Title", "Design", "Conditions", "Journal", "Authors", "Year", "Link", "_rank", "_year"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["_rank", "_year", "Citation"]).drop(columns=["_rank", "_year"]).reset_index(drop=True)
 
 
 def strength_counts(frame: pd.DataFrame) -> dict[str, int]:
     """How many references of each design, strongest first."""
     counts = frame["Design"].value_counts().to_dict() if not frame.empty else {}
     return {d: int(counts[d]) for d in STRENGTH_ORDER if d in counts}
+
+
+def strength_summary(counts: dict[str, int]) -> str:
+    """Every design with its count, strongest first, as one line of Markdown (no design is left out)."""
+    total = sum(counts.values())
+    parts = [f"{design if design == 'meta-analysis' else design.replace('-', ' ')} **{n}**" for design, n in counts.items()]
+    noun = "reference" if total == 1 else "references"
+    return f"**{total} {noun}** by design: " + " · ".join(parts) if parts else "No references match."

@@ -86,9 +86,14 @@ def statements(kb: KnowledgeBase, items: Sequence[Statement], citations: Citatio
 def reference_entry(ref: Reference, number: int | None = None) -> str:
     """One reference as Markdown: authors, year, title, journal, identifiers, strength."""
     head = f"{number}. " if number is not None else "- "
-    parts = [md_escape(ref.authors or "Authors not captured"), f"({ref.year})" if ref.year else "(n.d.)", f"*{md_escape(ref.title)}*"]
+    year = f"({ref.year})" if ref.year else "(n.d.)"
+    title = f"*{md_escape(ref.title)}*"
+    # No author captured: the title leads, as reference styles do for works without an author.
+    parts = [md_escape(ref.authors), year, title] if ref.authors else [title, year]
     if ref.journal:
         parts.append(md_escape(ref.journal))
+    if not ref.authors:
+        parts.append(":gray[(authors not captured)]")
     ids = []
     if ref.doi:
         ids.append(f"doi:[{md_escape(ref.doi)}]({safe_url('https://doi.org/' + ref.doi)})")

@@ -7,7 +7,7 @@ import streamlit as st
 from components.compare import Citations, detail_rows
 from components.glossary import group_by_kind, search, with_first
 from components.safety import md_escape
-from components.sources import reference_table, strength_counts
+from components.sources import reference_table, strength_counts, strength_summary
 from components.tests_library import MARKDOWN_KEY, fmt_lr, markdown_table, pct, same_test, table_rows
 from components.ui import cached, practice, render
 from components.ui.kb import get_kb
@@ -120,10 +120,8 @@ def sources(conditions: tuple[str, ...]) -> None:
     """How many references of each design, the reference table for the chosen conditions, and the dataset's heading."""
     kb = get_kb()
     table = reference_table(kb, list(conditions))
-    counts = strength_counts(table)
-    with st.container(horizontal=True, key="sources_designs", gap="small"):
-        for design, n in list(counts.items())[:5]:
-            st.metric(design.replace("-", " ").capitalize(), n, border=True, width="stretch")
+    # Every design and its count in one line (one element, where a metric per design left some out).
+    st.markdown(strength_summary(strength_counts(table)))
     lecture = lecture_on()
     if lecture and len(table) <= LECTURE_LIST_MAX:
         # Text in projector-sized type (the canvas grid ignores the lecture CSS), strongest design first.

@@ -119,3 +119,17 @@ def test_sources_by_condition(kb: KnowledgeBase) -> None:
     table = reference_table(kb, ["ifi"])
     assert "singer_nd_ifi_meta" in set(table["id"])
     assert len(reference_table(kb)) == len(kb.references)
+
+
+def test_sources_summary_names_every_design_with_its_count(kb: KnowledgeBase) -> None:
+    from components.sources import strength_counts, strength_summary
+
+    for conditions in ([], ["ifi"], ["lumbar_sciatica", "dgs"]):
+        counts = strength_counts(reference_table(kb, conditions))
+        line = strength_summary(counts)
+        assert line.startswith(f"**{sum(counts.values())} references**")
+        for design, n in counts.items():
+            label = design if design == "meta-analysis" else design.replace("-", " ")
+            assert f"{label} **{n}**" in line, (design, line)
+    assert len(strength_counts(reference_table(kb, []))) > 5  # more designs than the five metrics that were shown
+    assert strength_summary({}) == "No references match."
