@@ -131,9 +131,24 @@ class Reference(Frozen):
     @property
     def short(self) -> str:
         """Short citation label such as 'Singer (2015)'."""
-        first = (self.authors or self.journal or self.id).split(",")[0].strip()
-        first = re.split(r"\s+et al", first)[0]
+        if self.authors or self.journal:
+            first = (self.authors or self.journal or "").split(",")[0].strip()
+            first = re.split(r"\s+et al", first)[0]
+        else:
+            first = _title_start(self.title)  # never the internal id: readers see this label
         return f"{first} ({self.year})" if self.year else first
+
+
+def _title_start(title: str, length: int = 32) -> str:
+    """The first words of a title (at least `length` characters, whole words), with an ellipsis if cut."""
+    words = re.sub(r"^\[Title not captured\]\s*", "", title).split()
+    out: list[str] = []
+    for word in words:
+        out.append(word)
+        if len(" ".join(out)) >= length:
+            break
+    text = " ".join(out).rstrip(":;,.-")
+    return text + ("…" if len(out) < len(words) else "")
 
 
 class Statement(Frozen):

@@ -133,3 +133,13 @@ def test_sources_summary_names_every_design_with_its_count(kb: KnowledgeBase) ->
             assert f"{label} **{n}**" in line, (design, line)
     assert len(strength_counts(reference_table(kb, []))) > 5  # more designs than the five metrics that were shown
     assert strength_summary({}) == "No references match."
+
+
+def test_every_reference_has_a_readable_short_label(kb: KnowledgeBase) -> None:
+    """Readers see ref.short in charts, tables and handouts: never the internal id, and a cut title says so."""
+    for rid, ref in kb.references.items():
+        assert rid not in ref.short and "_" not in ref.short, (rid, ref.short)
+        if not ref.authors and not ref.journal:
+            assert ref.short.split("…")[0].rstrip() in ref.title.replace("[Title not captured] ", ""), (rid, ref.short)
+    untitled = kb.references["acemap_2003_hip_rotation_runners"]
+    assert untitled.short == "Passive hip rotation range of motion… (2003)"
