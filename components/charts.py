@@ -312,8 +312,14 @@ def rom_chart(kb: KnowledgeBase, style: ChartStyle = NORMAL) -> Chart:
     return Chart(fig, summary)
 
 
+def pct_label(probability: float) -> str:
+    """A probability as a whole percentage; what would round to '0%' (which would say impossible) reads '<1%'."""
+    text = f"{probability * 100:.0f}%"
+    return "<1%" if text == "0%" else text
+
+
 def differential_chart(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle = NORMAL) -> Chart:
-    """Horizontal bars of post-test probability, with the pre-test probability marked on each."""
+    """Horizontal bars of post-test probability, the pre-test probability as a dark tick on each, values in a column."""
     names = [kb.conditions[r.condition].short_name for r in ranked]
     fig = go.Figure()
     fig.add_trace(
@@ -322,9 +328,6 @@ def differential_chart(kb: KnowledgeBase, ranked: Sequence[Ranked], style: Chart
             x=[r.probability * 100 for r in ranked],
             orientation="h",
             marker={"color": [colour_for(r.condition) for r in ranked], "line": {"color": OUTLINE, "width": 1}},
-            text=[f"{r.probability * 100:.0f}%" for r in ranked],
-            textposition="outside",
-            textfont={"size": style.font_size},
             customdata=[[kb.conditions[r.condition].name, r.pretest * 100] for r in ranked],
             hovertemplate="%{customdata[0]}<br>post-test %{x:.1f}%<br>pre-test %{customdata[1]:.1f}%<extra></extra>",
         )
@@ -334,19 +337,37 @@ def differential_chart(kb: KnowledgeBase, ranked: Sequence[Ranked], style: Chart
             y=names,
             x=[r.pretest * 100 for r in ranked],
             mode="markers",
-            marker={"symbol": "line-ns-open", "size": style.marker_size + 8, "line": {"width": style.line_width, "color": OUTLINE}},
+            # An open symbol is stroked in marker.color: dark, so it shows on every bar colour.
+            marker={"symbol": "line-ns-open", "color": OUTLINE, "size": style.marker_size + 8, "line": {"width": style.line_width}},
             hovertemplate="pre-test %{x:.1f}%<extra></extra>",
         )
     )
-    _layout(fig, style, len(ranked), "Probability (%) · tick: pre-test", "Ranked differential")
-    fig.update_xaxes(range=[0, 110])
+    # Each value just right of its bar or its pre-test tick, whichever ends later, so neither covers it.
+    fig.add_trace(
+        go.Scatter(
+            y=names,
+            x=[value_x(r.probability, r.pretest) for r in ranked],
+            mode="text",
+            text=[pct_label(r.probability) for r in ranked],
+            textposition="middle right",
+            textfont={"size": style.font_size},
+            hoverinfo="skip",
+        )
+    )
+    _layout(fig, style, len(ranked), "Probability (%) · dark tick: pre-test", "Ranked differential")
+    fig.update_xaxes(range=[0, 118], tickvals=[0, 25, 50, 75, 100])
     top = ranked[0]
     summary = (
-        f"Most probable: {kb.conditions[top.condition].name} {top.probability * 100:.0f}% (pre-test {top.pretest * 100:.0f}%); "
-        + "; ".join(f"{kb.conditions[r.condition].short_name} {r.probability * 100:.0f}%" for r in ranked[1:4])
+        f"Most probable: {kb.conditions[top.condition].name} {pct_label(top.probability)} (pre-test {pct_label(top.pretest)}); "
+        + "; ".join(f"{kb.conditions[r.condition].short_name} {pct_label(r.probability)}" for r in ranked[1:4])
         + "."
     )
     return Chart(fig, summary)
+
+
+def value_x(probability: float, pretest: float) -> float:
+    """Where the differential chart writes a condition's value (x, in percent): past its bar and its pre-test tick."""
+    return max(probability, pretest) * 100 + 2.5
 
 
 def _logit(p: float) -> float:

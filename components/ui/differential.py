@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from components.charts import pct_label
 from components.compare import Citations
 from components.diagnosis import (
     DiagnosisInputError,
@@ -120,11 +121,11 @@ def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, 
     if not ranked:
         return
     lead = ranked[0]
-    label = f"{kb.conditions[lead.condition].name}: {lead.probability * 100:.0f}% (pre-test {lead.pretest * 100:.0f}%), and why"
+    label = f"{kb.conditions[lead.condition].name}: {pct_label(lead.probability)} (pre-test {pct_label(lead.pretest)}), and why"
     sections = []
     for r in ranked[:top]:
         cond = kb.conditions[r.condition]
-        blocks = [f"#### {md_escape(cond.name)}: {r.probability * 100:.0f}% :gray[(pre-test {r.pretest * 100:.0f}%)]"]
+        blocks = [f"#### {md_escape(cond.name)}: {pct_label(r.probability)} :gray[(pre-test {pct_label(r.pretest)})]"]
         for title, items in (("For", r.supporting), ("Against", r.opposing)):
             if not items:
                 blocks.append(f"**{title}:** :gray[none of the findings entered]")
@@ -198,7 +199,7 @@ def nomogram_chart(tid: str, result: str, current: float, cited: tuple[str, ...]
     caveat = f" :orange[{md_escape(test.caveat)}]" if test.caveat else ""
     st.markdown(
         f":small[Starts from the current probability of {md_escape(kb.conditions[test.condition].name)} "
-        f"({current * 100:.0f}%). Source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)}.{caveat}]"
+        f"({pct_label(current)}). Source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)}.{caveat}]"
     )
     return citations.order
 

@@ -19,7 +19,7 @@ from components.compare import NOT_REPORTED, build_comparison, cell_text, compar
 from components.diagnosis import rank
 from components.explorer import key_figure, provoking
 from components.knowledge.loader import KnowledgeBase
-from components.palette import CONDITION_COLOURS, OKABE_ITO
+from components.palette import CONDITION_COLOURS, OKABE_ITO, OUTLINE
 from components.safety import csv_safe, md_escape
 from components.sources import reference_table, references_by_condition
 
@@ -143,3 +143,17 @@ def test_every_reference_has_a_readable_short_label(kb: KnowledgeBase) -> None:
             assert ref.short.split("…")[0].rstrip() in ref.title.replace("[Title not captured] ", ""), (rid, ref.short)
     untitled = kb.references["acemap_2003_hip_rotation_runners"]
     assert untitled.short == "Passive hip rotation range of motion… (2003)"
+
+
+def test_differential_values_never_read_zero_and_sit_clear_of_bar_and_tick(kb: KnowledgeBase) -> None:
+    from components.charts import pct_label
+
+    assert [pct_label(p) for p in (0.0, 0.001, 0.005, 0.006, 0.126, 1.0)] == ["<1%", "<1%", "<1%", "1%", "13%", "100%"]
+    ranked = rank({"buttock_pain": True, "worse_sitting": True}, kb=kb)
+    fig = differential_chart(kb, ranked).figure
+    bars, ticks, values = fig.data
+    assert ticks.marker.color == OUTLINE  # an open symbol is stroked in marker.color: dark, not the colourway's orange
+    assert list(values.text) == [pct_label(r.probability) for r in ranked]
+    for x, bar, tick in zip(values.x, bars.x, ticks.x, strict=True):
+        assert x > bar and x > tick
+    assert fig.layout.xaxis.range[1] > max(values.x)
