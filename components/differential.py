@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -88,3 +89,22 @@ def movements_markdown(rows: Sequence[Movement]) -> str:
     for m in rows:
         lines.append(f"| {md_escape(m.label)} | {m.now:.1f}% | {m.before:.1f}% | {m.change:+.1f} |")
     return "\n".join(lines)
+
+
+def finding_test_names(kb: KnowledgeBase, finding: str, limit: int = 2) -> list[str]:
+    """The names of up to `limit` tests that check a finding, each test once.
+
+    One manoeuvre can be a test row for two conditions under two spellings ("Straight leg raise" for deep gluteal
+    syndrome, "Straight leg raise (SLR)" for sciatica): names that differ only by a closing parenthesis count once.
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for tid in kb.findings[finding].tests:
+        if tid not in kb.tests:
+            continue
+        name = kb.tests[tid].name
+        key = re.sub(r"\s*\([^()]*\)\s*$", "", name).casefold()
+        if key not in seen:
+            seen.add(key)
+            names.append(name)
+    return names[:limit]

@@ -29,7 +29,7 @@ from components.chart_export import for_export, render_images
 from components.charts import LECTURE, NORMAL, Chart, differential_chart
 from components.compare import Citations, Comparison, reference_line
 from components.diagnosis import Ranked, TestSuggestion, red_flags_present
-from components.differential import GROUP_LABELS, GROUPS, by_group
+from components.differential import GROUP_LABELS, GROUPS, by_group, finding_test_names
 from components.handout import (
     EDUCATION_NOTICE,
     SVG_WIDTH,
@@ -350,7 +350,7 @@ def suggestion_views(kb: KnowledgeBase, suggestions: Sequence[TestSuggestion]) -
     out = []
     for s in suggestions:
         finding = kb.findings[s.finding]
-        tests = ", ".join(kb.tests[t].name for t in finding.tests[:2] if t in kb.tests)
+        tests = ", ".join(finding_test_names(kb, s.finding))
         out.append(
             SuggestionView(
                 finding.label,

@@ -18,7 +18,7 @@ from components.diagnosis import (
     red_flags_present,
     test_lr,
 )
-from components.differential import GROUP_LABELS, GROUPS, by_group, options, resolve
+from components.differential import GROUP_LABELS, GROUPS, by_group, finding_test_names, options, resolve
 from components.knowledge.loader import KnowledgeBase
 from components.safety import md_escape
 from components.ui import cached, render
@@ -108,15 +108,24 @@ def red_flag_panel(kb: KnowledgeBase, flags: Sequence[str], citations: Citations
         st.markdown("\n".join(lines))
 
 
-def _label(kb: KnowledgeBase, key: str) -> str:
+def _label(kb: KnowledgeBase, key: str, sex: str | None = None, age: int | None = None) -> str:
     if key == "sex":
-        return "Sex"
+        return sex.capitalize() if sex else "Sex"
     if key == "age":
-        return "Age"
+        return f"Age {age} years" if age is not None else "Age"
     return kb.findings[key].label
 
 
-def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, bool], citations: Citations, *, top: int = 4) -> None:
+def reasons(
+    kb: KnowledgeBase,
+    ranked: Sequence[Ranked],
+    findings: Mapping[str, bool],
+    citations: Citations,
+    *,
+    top: int = 4,
+    sex: str | None = None,
+    age: int | None = None,
+) -> None:
     """For each leading condition, the findings for and against it with their weights and sources (one expander)."""
     if not ranked:
         return
@@ -144,7 +153,8 @@ def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, 
                     rows = kb.values_for(r.condition, feature)
                     refs = tuple(dict.fromkeys(x.ref for x in rows if x.ref and x.basis in ("reported", "derived")))
                     note = " :orange-badge[estimate: spread of ages]" if item.finding == "age" else ""
-                lines.append(f"- {md_escape(_label(kb, item.finding))}{state}: ×{item.weight:.2f} {render.cite(kb, refs, citations)}{note}")
+                what = md_escape(_label(kb, item.finding, sex, age))
+                lines.append(f"- {what}{state}: ×{item.weight:.2f} {render.cite(kb, refs, citations)}{note}")
             blocks.append("\n".join(lines))
         sections.append("\n\n".join(blocks))
     with st.expander(label, icon=":material/balance:", expanded=True):
@@ -153,14 +163,19 @@ def reasons(kb: KnowledgeBase, ranked: Sequence[Ranked], findings: Mapping[str, 
 
 def suggestions(kb: KnowledgeBase, items: Sequence[TestSuggestion], *, heading: bool = False) -> None:
     """What to check next, by expected information gain (under a 'Test next' heading, if asked: one element)."""
-    head = "### :material/science: Test next\n\n" if heading else ""
+    head = (
+        "### :material/science: Test next\n\n:small[:gray[Ordered by expected information gain: how much, on average, the "
+        "result would sharpen the differential. It is measured in bits: 1 bit settles as much as a fair coin toss.]]\n\n"
+        if heading
+        else ""
+    )
     if not items:
         st.markdown(head + ":gray[Every examination and imaging finding is already entered.]")
         return
     lines = [head] if head else []
     for s in items:
         finding = kb.findings[s.finding]
-        tests = ", ".join(md_escape(kb.tests[t].name) for t in finding.tests[:2]) if finding.tests else ""
+        tests = ", ".join(md_escape(name) for name in finding_test_names(kb, s.finding))
         via = f" (tests: {tests})" if tests else ""
         lines.append(
             f"- **{md_escape(finding.label)}**{via}: {s.information_gain:.2f} bits expected. "
@@ -230,7 +245,7 @@ def results(
     render.chart(cached.chart("differential", ranked), key="differential_chart")
     left, right = st.columns([3, 2], gap="large")
     with left:
-        reasons(kb, ranked, found, citations)
+        reasons(kb, ranked, found, citations, sex=sex, age=age)
     with right:
         suggestions(kb, suggested, heading=True)
     return tuple(citations.order)

@@ -200,7 +200,7 @@ def step_evidence(kb: KnowledgeBase, case: Case, step: int) -> None:
     differential(kb, ranked, previous, key=f"cases_diff_{step}")
     render.abbreviations(kb)
     st.subheader(":material/balance: Why this order")
-    reasons(kb, ranked, findings, citations, top=3)
+    reasons(kb, ranked, findings, citations, top=3, sex=case.sex, age=case.age)
     render.reference_list(kb, citations.order)
 
 

@@ -29,3 +29,15 @@ def test_markdown_has_a_row_per_condition_with_signed_changes(kb: KnowledgeBase)
     top = moved[0]
     assert lines[2].startswith(f"| {md_escape(top.label)} | {top.now:.1f}% | {top.before:.1f}% | ")
     assert any("| -" in line for line in lines[2:]) and any("| +" in line for line in lines[2:])
+
+
+def test_a_findings_tests_are_named_once(kb: KnowledgeBase) -> None:
+    """'Straight leg raise' (DGS) and 'Straight leg raise (SLR)' (sciatica) are one manoeuvre: listed once."""
+    from components.differential import finding_test_names
+
+    assert [kb.tests[t].name for t in kb.findings["positive_slr"].tests][:2] == ["Straight leg raise", "Straight leg raise (SLR)"]
+    assert finding_test_names(kb, "positive_slr") == ["Straight leg raise"]
+    for fid in kb.findings:
+        names = finding_test_names(kb, fid)
+        assert len(names) <= 2 and len(set(names)) == len(names)
+        assert all(any(kb.tests[t].name == n for t in kb.findings[fid].tests) for n in names)
