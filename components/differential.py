@@ -108,3 +108,11 @@ def finding_test_names(kb: KnowledgeBase, finding: str, limit: int = 2) -> list[
             seen.add(key)
             names.append(name)
     return names[:limit]
+
+
+def case_line(kb: KnowledgeBase, yes: Sequence[str], no: Sequence[str], sex: str | None, age: int | None) -> str:
+    """The case in one line of Markdown: who, what is present and what is absent (for a projector, where the inputs are folded)."""
+    who = ", ".join(x for x in (sex, f"{age} years" if age is not None else None) if x) or "sex and age not given"
+    present = ", ".join(md_escape(kb.findings[f].label) for f in yes) or "none entered"
+    absent = ", ".join(md_escape(kb.findings[f].label) for f in no) or "none entered"
+    return f"**The case:** {md_escape(who)} · **present:** {present} · **absent:** {absent}"

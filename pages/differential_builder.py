@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.compare import Citations
 from components.diagnosis import DiagnosisInputError, default_pretest
-from components.differential import CaseInput
+from components.differential import CaseInput, case_line
 from components.links import page_url
 from components.safety import md_escape
 from components.ui import differential as ui
@@ -26,6 +26,9 @@ with st.expander("The case", icon=":material/person:", expanded=not lecture_on()
     setting, sex, age = ui.patient_inputs(kb)
     yes, no = ui.finding_inputs(kb)
 case = CaseInput(tuple(yes), tuple(no))
+if lecture_on():
+    # The inputs are folded away on a projector: the hall still sees what the ranking rests on.
+    st.markdown(case_line(kb, case.yes, case.no, sex, age))
 if case.ordered():
     step = reveal_controls("differential_step", len(case.ordered()), noun="finding")
 else:

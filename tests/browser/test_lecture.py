@@ -198,3 +198,22 @@ def test_case_step_table_is_projector_sized_text_in_lecture_mode(browser: Browse
             expect(table).to_have_count(0)
             expect(page.locator("[data-testid='stDataFrame']")).to_have_count(1)
     assert not log.errors, log.errors
+
+
+def test_differential_shows_its_case_in_lecture_mode(browser: Browser, app_server: Server) -> None:
+    """The case's inputs are folded on a projector: one line in projector-sized type says what the ranking rests on."""
+    page, log = lecture_page(browser)
+    case = "differential?yes=buttock_pain&yes=worse_sitting&no=low_back_pain&sex=female&age=45"
+    for lecture in (True, False):
+        page.goto(f"{app_server.url}/{case}" + ("&lecture=true" if lecture else ""))
+        wait_for_app(page)
+        line = page.locator("[data-testid='stMarkdownContainer'] p").filter(has_text="The case:")
+        if lecture:
+            expect(line).to_have_count(1)
+            expect(line).to_contain_text("female, 45 years")
+            expect(line).to_contain_text("Buttock pain")
+            assert "Low back pain" in line.inner_text().split("absent:")[1]
+            assert min(font_px(page, "[data-testid='stMarkdownContainer'] p:has-text('The case:')")) >= 22
+        else:
+            expect(line).to_have_count(0)
+    assert not log.errors, log.errors

@@ -41,3 +41,13 @@ def test_a_findings_tests_are_named_once(kb: KnowledgeBase) -> None:
         names = finding_test_names(kb, fid)
         assert len(names) <= 2 and len(set(names)) == len(names)
         assert all(any(kb.tests[t].name == n for t in kb.findings[fid].tests) for n in names)
+
+
+def test_case_line_says_who_and_what_is_present_and_absent(kb: KnowledgeBase) -> None:
+    from components.differential import case_line
+
+    line = case_line(kb, ["buttock_pain", "worse_sitting"], ["low_back_pain"], "female", 45)
+    assert line.startswith("**The case:** female, 45 years")
+    assert kb.findings["buttock_pain"].label in line and kb.findings["worse_sitting"].label in line
+    assert line.index("**absent:**") < line.index(md_escape(kb.findings["low_back_pain"].label))
+    assert case_line(kb, [], [], None, None) == "**The case:** sex and age not given · **present:** none entered · **absent:** none entered"
