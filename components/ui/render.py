@@ -125,9 +125,10 @@ def course_notes(kb: KnowledgeBase, notes: Sequence[CourseNote], citations: Cita
     parts = ["### :material/school: The course notes beside the evidence"]
     for note in notes:
         parts.append(
+            # A list, not a blockquote: Streamlit draws quotes at 60% opacity, too faint for their links on a projector.
             f"**{md_escape(note.topic)}** {VERDICT_BADGES[note.verdict]}\n"
-            f"> :material/school: **Course notes:** {md_escape(note.course_says)}\n>\n"
-            f"> :material/fact_check: **Evidence:** {md_escape(note.evidence_says)} {cite(kb, note.refs, citations)}"
+            f"- :material/school: **Course notes:** {md_escape(note.course_says)}\n"
+            f"- :material/fact_check: **Evidence:** {md_escape(note.evidence_says)} {cite(kb, note.refs, citations)}"
         )
     st.markdown("\n\n".join(parts))
 
