@@ -59,7 +59,8 @@ def provocations(kb: KnowledgeBase, cid: str, citations: Citations, heading: str
     lines = [head] if head else []
     for p in items:
         tag = " :orange-badge[estimate]" if p.estimate else ""
-        lines.append(f"- **{md_escape(p.label)}**: {md_escape(p.text)} {render.cite(kb, p.refs, citations)}{tag}")
+        text = p.text.replace(" (estimate)", "") if p.estimate else p.text  # the badge says it once
+        lines.append(f"- **{md_escape(p.label)}**: {md_escape(text)} {render.cite(kb, p.refs, citations)}{tag}")
     st.markdown("\n".join(lines))
 
 

@@ -162,3 +162,11 @@ def test_step_link_reveals_rows_and_out_of_range_step_notices() -> None:
     at = open_page("compare", {"step": "99"})
     assert link_notices(at)
     assert len(table_markdown(at).splitlines()) > 10
+
+
+def test_explorer_says_estimate_once_per_provocation() -> None:
+    """A provoking movement that is an estimate carries the badge, not the word twice ('typical (estimate) [11] estimate')."""
+    at = open_page("explorer", {"condition": "ifi"})
+    lines = [line for line in all_markdown(at).splitlines() if line.startswith("- **Worse with")]
+    assert lines and any(":orange-badge[estimate]" in line for line in lines)
+    assert all(line.count("estimate") <= 1 for line in lines), lines
