@@ -377,7 +377,8 @@ def _logit(p: float) -> float:
 def fagan_chart(pretest: float, lr: float, post: float, *, label: str, style: ChartStyle = NORMAL) -> Chart:
     """A Fagan nomogram: pre-test probability, likelihood ratio and post-test probability on one line."""
     prob_ticks = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999]
-    lr_ticks = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+    # The likelihood-ratio scale is half as tall as the probability scales: decades only, or its labels collide.
+    lr_ticks = [0.001, 0.01, 0.1, 1, 10, 100, 1000]
     fig = go.Figure()
     for x, ys, texts in (
         (0, [-_logit(p) for p in prob_ticks], [f"{p * 100:g}" for p in prob_ticks]),

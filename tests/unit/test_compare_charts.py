@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
 from components.charts import (
     LECTURE,
@@ -157,3 +158,16 @@ def test_differential_values_never_read_zero_and_sit_clear_of_bar_and_tick(kb: K
     for x, bar, tick in zip(values.x, bars.x, ticks.x, strict=True):
         assert x > bar and x > tick
     assert fig.layout.xaxis.range[1] > max(values.x)
+
+
+def test_fagan_nomogram_labels_do_not_collide() -> None:
+    """On every scale, neighbouring labels are at least 3.5% of the chart's height apart (the LR scale had 2.5%)."""
+    from components.charts import fagan_chart
+
+    fig = fagan_chart(0.2, 5.0, 0.56, label="A test: positive result").figure
+    scales = [t for t in fig.data if t.mode == "markers+text"]
+    assert len(scales) == 3
+    span = max(max(t.y) for t in scales) - min(min(t.y) for t in scales)
+    for scale in scales:
+        ys = sorted(scale.y)
+        assert min(b - a for a, b in itertools.pairwise(ys)) >= 0.035 * span, scale.text
