@@ -178,6 +178,7 @@ def feature_range_chart(kb: KnowledgeBase, feature: str, conditions: Sequence[st
     _layout(fig, style, len(conditions), x_title, fdef.label)
     if fdef.kind == "proportion":
         fig.update_xaxes(range=[-2, 102])
+    fig.update_traces(cliponaxis=False)  # a marker at 0% or 100% is drawn whole, not cut by the plot's edge
     summary = f"{fdef.label}: " + "; ".join(said) + "."
     return Chart(fig, summary)
 
@@ -215,6 +216,8 @@ def aggravating_heatmap(kb: KnowledgeBase, conditions: Sequence[str], style: Cha
         if best:
             strongest.append(f"{kb.conditions[cid].short_name}: {best[1]}")
     labels = [kb.features[f].label.replace("Worse ", "").replace("with ", "").capitalize() for f in features]
+    shown = {cell for row in text for cell in row}
+    bands = [(band, value) for band, value in kb.settings.frequency_bands.items() if BAND_LABELS.get(band, band) in shown]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -230,10 +233,11 @@ def aggravating_heatmap(kb: KnowledgeBase, conditions: Sequence[str], style: Cha
             zmax=1,
             xgap=3,
             ygap=3,
+            # Every band the cells show, at the value it stands for (bands no cell shows would crowd the bar).
             colorbar={
                 "title": {"text": "How often"},
-                "tickvals": [0.03, 0.3, 0.6, 0.85],
-                "ticktext": ["not expected", "occasional", "common", "typical"],
+                "tickvals": [value for band, value in bands],
+                "ticktext": [BAND_LABELS.get(band, band) for band, value in bands],
             },
         )
     )

@@ -16,7 +16,7 @@ from components.charts import (
     pain_location_chart,
     rom_chart,
 )
-from components.compare import NOT_REPORTED, build_comparison, cell_text, comparison_csv, detail_rows, discrimination
+from components.compare import BAND_LABELS, NOT_REPORTED, build_comparison, cell_text, comparison_csv, detail_rows, discrimination
 from components.diagnosis import rank
 from components.explorer import key_figure, provoking
 from components.knowledge.loader import KnowledgeBase
@@ -171,3 +171,16 @@ def test_fagan_nomogram_labels_do_not_collide() -> None:
     for scale in scales:
         ys = sorted(scale.y)
         assert min(b - a for a, b in itertools.pairwise(ys)) >= 0.035 * span, scale.text
+
+
+def test_heatmap_legend_names_every_band_and_range_markers_are_not_clipped(kb: KnowledgeBase) -> None:
+    from components.charts import aggravating_heatmap, feature_range_chart
+
+    heat = aggravating_heatmap(kb, list(kb.conditions)).figure.data[0]
+    legend = set(heat.colorbar.ticktext)
+    shown = {cell for row in heat.text for cell in row if cell != "n/r" and not cell[0].isdigit()}
+    assert shown <= legend, shown - legend  # 'rare' appeared in cells but not in the legend
+    bands = kb.settings.frequency_bands
+    assert list(heat.colorbar.tickvals) == [bands[b] for b in bands if BAND_LABELS.get(b, b) in heat.colorbar.ticktext]
+    women = feature_range_chart(kb, "female_pct", list(kb.conditions)).figure
+    assert all(t.cliponaxis is False for t in women.data)
