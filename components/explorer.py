@@ -41,7 +41,7 @@ def key_figure(kb: KnowledgeBase, condition: str, feature: str) -> KeyFigure:
     spans = [(r.value, r.value) if r.value is not None else interval(r) for r in rows]
     lo = min(s[0] for s in spans if s)
     hi = max(s[1] for s in spans if s)
-    unit = "%" if fdef.unit == "%" else (" y" if fdef.unit == "years" else "")
+    unit = "%" if fdef.unit == "%" else ""  # other units are in the label, e.g. "Age (years)"
     value = f"{_fmt(lo)}{unit}" if abs(hi - lo) < 0.05 else f"{_fmt(lo)}–{_fmt(hi)}{unit}"
     refs = tuple(dict.fromkeys(r.ref for r in rows if r.ref))
     detail = tuple(format_value(r, fdef) for r in rows)

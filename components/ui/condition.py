@@ -46,7 +46,8 @@ def key_figures(kb: KnowledgeBase, cid: str, citations: Citations) -> None:
             parts.append(f"**{md_escape(fig.label)}**: {span} {render.cite(kb, fig.refs, citations)}{warn}")
         else:
             parts.append(f"**{md_escape(fig.label)}**: :gray[not reported]")
-    st.markdown(":small[" + " · ".join(parts) + "]")
+    lead = "Each figure spans what the sources report (a share, a mean or a range each). "
+    st.markdown(":small[" + lead + " · ".join(parts) + "]")
 
 
 def provocations(kb: KnowledgeBase, cid: str, citations: Citations, heading: str = "") -> None:

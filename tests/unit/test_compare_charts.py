@@ -184,3 +184,8 @@ def test_heatmap_legend_names_every_band_and_range_markers_are_not_clipped(kb: K
     assert list(heat.colorbar.tickvals) == [bands[b] for b in bands if BAND_LABELS.get(b, b) in heat.colorbar.ticktext]
     women = feature_range_chart(kb, "female_pct", list(kb.conditions)).figure
     assert all(t.cliponaxis is False for t in women.data)
+
+
+def test_key_figure_age_is_not_given_its_unit_twice(kb: KnowledgeBase) -> None:
+    age = key_figure(kb, "ifi", "age_years")
+    assert "(years)" in age.label and not age.value.endswith("y"), age
