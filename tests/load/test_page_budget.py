@@ -33,7 +33,7 @@ BUDGET: dict[str, tuple[int, int]] = {
     "quiz": (17, 10),
     "flashcards": (13, 5),
     "glossary": (17, 3),
-    "sources": (18, 4),
+    "sources": (13, 4),
 }
 
 
