@@ -110,9 +110,13 @@ def finding_test_names(kb: KnowledgeBase, finding: str, limit: int = 2) -> list[
     return names[:limit]
 
 
-def case_line(kb: KnowledgeBase, yes: Sequence[str], no: Sequence[str], sex: str | None, age: int | None) -> str:
-    """The case in one line of Markdown: who, what is present and what is absent (for a projector, where the inputs are folded)."""
+def case_line(kb: KnowledgeBase, yes: Sequence[str], no: Sequence[str], sex: str | None, age: int | None, hidden: int = 0) -> str:
+    """The case in one line of Markdown: who, what is present, what is absent, and how many findings a reveal still holds back.
+
+    For a projector, where the inputs are folded: yes and no are the findings shown so far, never the ones still to come.
+    """
     who = ", ".join(x for x in (sex, f"{age} years" if age is not None else None) if x) or "sex and age not given"
     present = ", ".join(md_escape(kb.findings[f].label) for f in yes) or "none entered"
     absent = ", ".join(md_escape(kb.findings[f].label) for f in no) or "none entered"
-    return f"**The case:** {md_escape(who)} · **present:** {present} · **absent:** {absent}"
+    more = f" · **still to come:** {hidden} finding{'s' if hidden != 1 else ''}" if hidden else ""
+    return f"**The case:** {md_escape(who)} · **present:** {present} · **absent:** {absent}{more}"

@@ -26,9 +26,6 @@ with st.expander("The case", icon=":material/person:", expanded=not lecture_on()
     setting, sex, age = ui.patient_inputs(kb)
     yes, no = ui.finding_inputs(kb)
 case = CaseInput(tuple(yes), tuple(no))
-if lecture_on():
-    # The inputs are folded away on a projector: the hall still sees what the ranking rests on.
-    st.markdown(case_line(kb, case.yes, case.no, sex, age))
 if case.ordered():
     step = reveal_controls("differential_step", len(case.ordered()), noun="finding")
 else:
@@ -36,6 +33,12 @@ else:
         show_notices(["'step' needs findings to reveal; it was ignored."])
     step = st.session_state["differential_step"] = 0
 findings = case.findings(step)
+if lecture_on():
+    # The inputs are folded away on a projector: the hall sees what the ranking rests on, and no more
+    # than the reveal has shown.
+    yes_shown = [f for f, present in findings.items() if present]
+    no_shown = [f for f, present in findings.items() if not present]
+    st.markdown(case_line(kb, yes_shown, no_shown, sex, age, hidden=len(case.ordered()) - len(findings)))
 if step:
     fid, present = case.ordered()[step - 1]
     st.markdown(f"**Just added:** {md_escape(kb.findings[fid].label)} ({'present' if present else 'absent'})")

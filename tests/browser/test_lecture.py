@@ -216,4 +216,11 @@ def test_differential_shows_its_case_in_lecture_mode(browser: Browser, app_serve
             assert min(font_px(page, "[data-testid='stMarkdownContainer'] p:has-text('The case:')")) >= 22
         else:
             expect(line).to_have_count(0)
+    # Revealing step by step: at step 1 the line holds the first finding only, not the ones still to come.
+    page.goto(f"{app_server.url}/{case}&step=1&lecture=true")
+    wait_for_app(page)
+    line = page.locator("[data-testid='stMarkdownContainer'] p").filter(has_text="The case:")
+    expect(line).to_contain_text("Buttock pain")
+    expect(line).to_contain_text("still to come: 2 findings")
+    assert "Worse with sitting" not in line.inner_text() and "Low back pain" not in line.inner_text()
     assert not log.errors, log.errors

@@ -51,3 +51,6 @@ def test_case_line_says_who_and_what_is_present_and_absent(kb: KnowledgeBase) ->
     assert kb.findings["buttock_pain"].label in line and kb.findings["worse_sitting"].label in line
     assert line.index("**absent:**") < line.index(md_escape(kb.findings["low_back_pain"].label))
     assert case_line(kb, [], [], None, None) == "**The case:** sex and age not given · **present:** none entered · **absent:** none entered"
+    # During a reveal the line holds only what has been shown, and says how much is still to come.
+    early = case_line(kb, ["buttock_pain"], [], "female", 45, hidden=2)
+    assert kb.findings["worse_sitting"].label not in early and early.endswith("**still to come:** 2 findings")
