@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -183,6 +183,24 @@ def feature_range_chart(kb: KnowledgeBase, feature: str, conditions: Sequence[st
     return Chart(fig, summary)
 
 
+LEGEND_ANCHORS = ("typical", "common", "occasional")
+"""Bands the heatmap's legend always names, so that its colour scale reads even when few cells show a band."""
+
+
+def heatmap_legend(bands: dict[str, float], shown: set[str]) -> list[tuple[str, float]]:
+    """(label, value) ticks for the heatmap's colour bar: the anchors and every other band a cell shows.
+
+    The two lowest bands sit close on the bar (0.1 and 0.03): when cells show both, they share one tick.
+    """
+    low = [b for b in bands if b not in LEGEND_ANCHORS and BAND_LABELS.get(b, b) in shown]
+    ticks = [(BAND_LABELS.get(b, b), v) for b, v in bands.items() if b in LEGEND_ANCHORS]
+    if len(low) > 1:
+        ticks.append((" / ".join(BAND_LABELS.get(b, b) for b in low), sum(bands[b] for b in low) / len(low)))
+    elif low:
+        ticks.append((BAND_LABELS.get(low[0], low[0]), bands[low[0]]))
+    return ticks
+
+
 def aggravating_heatmap(kb: KnowledgeBase, conditions: Sequence[str], style: ChartStyle = NORMAL) -> Chart:
     """Condition by aggravating-factor heatmap of how often each provokes symptoms."""
     features = [f for f in HEATMAP_FEATURES if f in kb.features]
@@ -216,8 +234,7 @@ def aggravating_heatmap(kb: KnowledgeBase, conditions: Sequence[str], style: Cha
         if best:
             strongest.append(f"{kb.conditions[cid].short_name}: {best[1]}")
     labels = [kb.features[f].label.replace("Worse ", "").replace("with ", "").capitalize() for f in features]
-    shown = {cell for row in text for cell in row}
-    bands = [(band, value) for band, value in kb.settings.frequency_bands.items() if BAND_LABELS.get(band, band) in shown]
+    bands = heatmap_legend(kb.settings.frequency_bands, {cell for row in text for cell in row})
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -234,11 +251,7 @@ def aggravating_heatmap(kb: KnowledgeBase, conditions: Sequence[str], style: Cha
             xgap=3,
             ygap=3,
             # Every band the cells show, at the value it stands for (bands no cell shows would crowd the bar).
-            colorbar={
-                "title": {"text": "How often"},
-                "tickvals": [value for band, value in bands],
-                "ticktext": [BAND_LABELS.get(band, band) for band, value in bands],
-            },
+            colorbar={"title": {"text": "How often"}, "tickvals": [v for _, v in bands], "ticktext": [t for t, _ in bands]},
         )
     )
     _layout(fig, style, len(conditions), "", "What makes it worse (n/r: not reported)")
@@ -317,8 +330,12 @@ def rom_chart(kb: KnowledgeBase, style: ChartStyle = NORMAL) -> Chart:
 
 
 def pct_label(probability: float) -> str:
-    """A probability as a whole percentage; what would round to '0%' (which would say impossible) reads '<1%'."""
+    """A probability as a whole percentage; what would round to '0%' or '100%' (impossible, certain) reads '<1%' or '>99%'."""
     text = f"{probability * 100:.0f}%"
+    if text == "0%" and probability > 0:
+        return "<1%"
+    if text == "100%" and probability < 1:
+        return ">99%"
     return "<1%" if text == "0%" else text
 
 
@@ -355,18 +372,29 @@ def differential_chart(kb: KnowledgeBase, ranked: Sequence[Ranked], style: Chart
             text=[pct_label(r.probability) for r in ranked],
             textposition="middle right",
             textfont={"size": style.font_size},
+            cliponaxis=False,  # ">99%" at the right edge is drawn whole on a narrow screen
             hoverinfo="skip",
         )
     )
     _layout(fig, style, len(ranked), "Probability (%) · dark tick: pre-test", "Ranked differential")
     fig.update_xaxes(range=[0, 118], tickvals=[0, 25, 50, 75, 100])
     top = ranked[0]
-    summary = (
-        f"Most probable: {kb.conditions[top.condition].name} {pct_label(top.probability)} (pre-test {pct_label(top.pretest)}); "
-        + "; ".join(f"{kb.conditions[r.condition].short_name} {pct_label(r.probability)}" for r in ranked[1:4])
-        + "."
-    )
+    leaders = tied_leaders(ranked)
+    if len(leaders) > 1:
+        names = " and ".join(kb.conditions[r.condition].name for r in leaders)
+        head = f"Tied as most probable: {names} {pct_label(top.probability)}"
+    else:
+        head = f"Most probable: {kb.conditions[top.condition].name} {pct_label(top.probability)} (pre-test {pct_label(top.pretest)})"
+    rest = ranked[len(leaders) : len(leaders) + 3]
+    summary = head + "".join(f"; {kb.conditions[r.condition].short_name} {pct_label(r.probability)}" for r in rest) + "."
     return Chart(fig, summary)
+
+
+def tied_leaders(ranked: Sequence[Ranked]) -> list[Ranked]:
+    """The conditions that share the highest probability (one, unless the findings cannot separate them)."""
+    if not ranked:
+        return []
+    return [r for r in ranked if math.isclose(r.probability, ranked[0].probability, rel_tol=1e-9, abs_tol=1e-12)]
 
 
 def value_x(probability: float, pretest: float) -> float:
@@ -432,8 +460,8 @@ def fagan_chart(pretest: float, lr: float, post: float, *, label: str, style: Ch
     )
     fig.update_yaxes(visible=False)
     summary = (
-        f"Fagan nomogram: pre-test {pretest * 100:.0f}% with a likelihood ratio of {lr:.2f} "
-        f"gives a post-test probability of {post * 100:.0f}%."
+        f"Fagan nomogram: pre-test {pct_label(pretest)} with a likelihood ratio of {lr:.2f} "
+        f"gives a post-test probability of {pct_label(post)}."
     )
     return Chart(fig, summary)
 
@@ -443,28 +471,56 @@ FOREST_WRAP = 28
 LOG_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 
 
-def forest_labels(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> list[str]:
-    """One label per test row: its name and condition, wrapped at whole words, never cut.
+def _shorten(text: str, length: int = 30) -> str:
+    """The first words of a text, at least `length` characters, whole words, with an ellipsis if cut."""
+    words = text.split()
+    out: list[str] = []
+    for word in words:
+        out.append(word)
+        if len(" ".join(out)) >= length:
+            break
+    return " ".join(out) + ("…" if len(out) < len(words) else "")
 
-    A long name loses only a closing parenthesis that explains it (the hover keeps the full name). Rows
-    that would read the same (one test against two reference standards, or in two reviews) say which
-    source or standard they are, so the chart has one row per test row.
+
+def forest_labels(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> list[str]:
+    """One label per test row: its name and condition, wrapped at whole words, never cut mid-word.
+
+    A long name's closing parenthesis is dropped when it only explains the name, and kept up to its colon
+    when it says what kind of test it is ("FAIR test (electrodiagnostic: ...)" stays "FAIR test
+    (electrodiagnostic)"); the hover keeps the full name. Rows that would read the same say which source or
+    reference standard they are, and any that still match get their row's id, so the chart has one row per
+    test row.
     """
+    nbsp = "\u00a0"
 
     def base(t: DiagnosticTest) -> str:
-        name = re.sub(r"\s*\([^()]*\)\s*$", "", t.name) if len(t.name) > 40 else t.name
-        return f"{name} ({kb.conditions[t.condition].short_name})"
+        name = t.name
+        if len(name) > 40:
+            match = re.search(r"\s*\(([^()]*)\)\s*$", name)
+            if match:
+                before = match.group(1).split(":")[0].strip() if ":" in match.group(1) else ""
+                kind = before if before.isalpha() else ""  # one word such as "electrodiagnostic", never a fragment
+                name = name[: match.start()] + (f" ({kind})" if kind else "")
+        return f"{name} ({kb.conditions[t.condition].short_name.replace(' ', nbsp)})"
 
-    bases = [base(t) for t in tests]
-    texts = []
-    for t, text in zip(tests, bases, strict=True):
-        twins = [u for u, b in zip(tests, bases, strict=True) if b == text]
-        if len(twins) > 1:
-            same_ref = len({u.ref for u in twins}) == 1
-            text += f" · vs {t.reference_standard}" if same_ref else f" · {kb.references[t.ref].short}"
-        texts.append(text)
+    def source(t: DiagnosticTest) -> str:
+        return kb.references[t.ref].short.replace(" ", nbsp)
+
+    def apart(texts: list[str], suffix: Callable[[DiagnosticTest, list[DiagnosticTest]], str]) -> list[str]:
+        out = []
+        for t, text in zip(tests, texts, strict=True):
+            twins = [u for u, other in zip(tests, texts, strict=True) if other == text]
+            out.append(text + suffix(t, twins) if len(twins) > 1 else text)
+        return out
+
+    def by_source(t: DiagnosticTest, twins: list[DiagnosticTest]) -> str:
+        same_ref = len({source(u) for u in twins}) < len(twins)
+        return f" · vs {_shorten(t.reference_standard)}" if same_ref else f" · {source(t)}"
+
+    # Told apart by source or reference standard, then by row id if two rows still read the same.
+    texts = apart(apart([base(t) for t in tests], by_source), lambda t, _: f" [{t.id}]")
     # A number keeps its unit on its line ("10.3 mm" is joined by a no-break space, which textwrap does not split).
-    texts = [re.sub(r"(\d) (mm|cm|%|deg|degrees|s)\b", "\\1\u00a0\\2", text) for text in texts]
+    texts = [re.sub(r"(\d) (mm|cm|deg|degrees|s)\b", f"\\1{nbsp}\\2", text) for text in texts]
     return ["<br>".join(textwrap.wrap(text, FOREST_WRAP, break_long_words=False, break_on_hyphens=False)) for text in texts]
 
 

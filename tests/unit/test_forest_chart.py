@@ -49,3 +49,18 @@ def test_chart_has_a_row_per_label_tall_enough_and_full_tick_labels(kb: Knowledg
     assert fig.layout.xaxis.type == "log"
     assert list(fig.layout.xaxis.ticktext) == [f"{v:g}" for v in fig.layout.xaxis.tickvals]
     assert "0.1" in fig.layout.xaxis.ticktext and "10" in fig.layout.xaxis.ticktext
+
+
+def test_a_kind_of_test_in_a_long_name_stays_on_the_chart(kb: KnowledgeBase) -> None:
+    """The H-reflex FAIR figures are electrodiagnostic, not the bedside manoeuvre: the label keeps saying so."""
+    label = _plain(forest_labels(kb, [kb.tests["dgs_fair_hreflex"]])[0])
+    assert label == "FAIR test (electrodiagnostic) (DGS)", label
+
+
+def test_rows_that_share_name_source_and_standard_still_get_their_own_row(kb: KnowledgeBase) -> None:
+    base = kb.tests["labral_faddir_mra"]
+    twins = [base, base.model_copy(update={"id": "faddir_again"}), kb.tests["labral_faddir_arthroscopy"]]
+    labels = forest_labels(kb, twins)
+    assert len(set(labels)) == 3, labels
+    assert "faddir_again" in _plain(labels[1])
+    assert all(label.count("<br>") <= 3 for label in labels)
