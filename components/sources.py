@@ -64,7 +64,7 @@ def reference_table(kb: KnowledgeBase, conditions: Sequence[str] = ()) -> pd.Dat
                 "Conditions": ", ".join(kb.conditions[c].short_name for c in kb.conditions if c in conds),
                 "Journal": ref.journal or "",
                 "Authors": ref.authors or NOT_CAPTURED,
-                "Year": str(ref.year) if ref.year else NOT_CAPTURED,
+                "Year": str(ref.year) if ref.year else "n.d.",  # as the reference list writes it
                 "Link": ref.link or "",
                 "_rank": STRENGTH_ORDER.index(ref.design),
                 "_year": -(ref.year or 0),

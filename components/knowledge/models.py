@@ -131,9 +131,10 @@ class Reference(Frozen):
     @property
     def short(self) -> str:
         """Short citation label such as 'Singer (2015)'."""
-        if self.authors or self.journal:
-            first = (self.authors or self.journal or "").split(",")[0].strip()
-            first = re.split(r"\s+et al", first)[0]
+        if self.authors:
+            first = re.split(r"\s+et al", self.authors.split(",")[0].strip())[0]
+        elif self.journal:
+            first = self.journal.strip()  # whole: "Knee Surgery, Sports Traumatology, Arthroscopy" has commas
         else:
             first = _title_start(self.title)  # never the internal id: readers see this label
         return f"{first} ({self.year})" if self.year else first
@@ -147,7 +148,10 @@ def _title_start(title: str, length: int = 32) -> str:
         out.append(word)
         if len(" ".join(out)) >= length:
             break
-    text = " ".join(out).rstrip(":;,.-")
+    text = " ".join(out)
+    if len(out) < len(words) and text.count("(") > text.count(")"):
+        text = text[: text.rindex("(")]  # never leave a parenthesis open
+    text = text.rstrip(":;,.- ")
     return text + ("…" if len(out) < len(words) else "")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from components.charts import pct_label
+from components.charts import pct_label, tied_leaders
 from components.compare import Citations
 from components.diagnosis import (
     DiagnosisInputError,
@@ -130,7 +130,13 @@ def reasons(
     if not ranked:
         return
     lead = ranked[0]
-    label = f"{kb.conditions[lead.condition].name}: {pct_label(lead.probability)} (pre-test {pct_label(lead.pretest)}), and why"
+    leaders = tied_leaders(ranked)
+    if len(leaders) > 1:
+        names = " and ".join(md_escape(kb.conditions[r.condition].short_name) for r in leaders)
+        label = f"{names}: tied at {pct_label(lead.probability)}, and why"
+    else:
+        name = md_escape(kb.conditions[lead.condition].name)
+        label = f"{name}: {pct_label(lead.probability)} (pre-test {pct_label(lead.pretest)}), and why"
     sections = []
     for r in ranked[:top]:
         cond = kb.conditions[r.condition]

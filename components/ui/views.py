@@ -132,7 +132,8 @@ def sources(conditions: tuple[str, ...]) -> None:
             hide_index=True,
             width="stretch",
             column_config={
-                "id": st.column_config.TextColumn("Id", pinned=True),
+                "id": None,  # an internal id: the short citation leads, pinned
+                "Citation": st.column_config.TextColumn("Citation", pinned=True),
                 "Link": st.column_config.LinkColumn("Link", display_text="open"),
                 "Title": st.column_config.TextColumn("Title", width="large"),
             },

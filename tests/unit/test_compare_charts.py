@@ -142,6 +142,9 @@ def test_every_reference_has_a_readable_short_label(kb: KnowledgeBase) -> None:
         assert rid not in ref.short and "_" not in ref.short, (rid, ref.short)
         if not ref.authors and not ref.journal:
             assert ref.short.split("…")[0].rstrip() in ref.title.replace("[Title not captured] ", ""), (rid, ref.short)
+    for ref in kb.references.values():
+        if not ref.authors and ref.journal:
+            assert ref.short.startswith(ref.journal), (ref.id, ref.short)  # a journal is never cut at its comma
     untitled = kb.references["acemap_2003_hip_rotation_runners"]
     assert untitled.short == "Passive hip rotation range of motion… (2003)"
 
@@ -149,7 +152,7 @@ def test_every_reference_has_a_readable_short_label(kb: KnowledgeBase) -> None:
 def test_differential_values_never_read_zero_and_sit_clear_of_bar_and_tick(kb: KnowledgeBase) -> None:
     from components.charts import pct_label
 
-    assert [pct_label(p) for p in (0.0, 0.001, 0.005, 0.006, 0.126, 1.0)] == ["<1%", "<1%", "<1%", "1%", "13%", "100%"]
+    assert [pct_label(p) for p in (0.0, 0.001, 0.005, 0.006, 0.126, 0.996, 1.0)] == ["<1%", "<1%", "<1%", "1%", "13%", ">99%", "100%"]
     ranked = rank({"buttock_pain": True, "worse_sitting": True}, kb=kb)
     fig = differential_chart(kb, ranked).figure
     bars, ticks, values = fig.data
@@ -164,6 +167,7 @@ def test_fagan_nomogram_labels_do_not_collide() -> None:
     """On every scale, neighbouring labels are at least 3.5% of the chart's height apart (the LR scale had 2.5%)."""
     from components.charts import fagan_chart
 
+    assert "pre-test <1%" in fagan_chart(0.003, 0.1, 0.0003, label="A test: negative result").summary
     fig = fagan_chart(0.2, 5.0, 0.56, label="A test: positive result").figure
     scales = [t for t in fig.data if t.mode == "markers+text"]
     assert len(scales) == 3
@@ -174,14 +178,18 @@ def test_fagan_nomogram_labels_do_not_collide() -> None:
 
 
 def test_heatmap_legend_names_every_band_and_range_markers_are_not_clipped(kb: KnowledgeBase) -> None:
-    from components.charts import aggravating_heatmap, feature_range_chart
+    from components.charts import aggravating_heatmap, feature_range_chart, heatmap_legend
 
-    heat = aggravating_heatmap(kb, list(kb.conditions)).figure.data[0]
-    legend = set(heat.colorbar.ticktext)
-    shown = {cell for row in heat.text for cell in row if cell != "n/r" and not cell[0].isdigit()}
-    assert shown <= legend, shown - legend  # 'rare' appeared in cells but not in the legend
+    for conditions in (list(kb.conditions), ["fai"], ["lumbar_sciatica"]):
+        heat = aggravating_heatmap(kb, conditions).figure.data[0]
+        legend = " | ".join(heat.colorbar.ticktext)
+        shown = {cell for row in heat.text for cell in row if cell != "n/r" and not cell[0].isdigit()}
+        assert all(cell in legend for cell in shown), (shown, legend)  # 'rare' appeared in cells but not in the legend
+        assert len(heat.colorbar.ticktext) >= 3  # anchored even when one condition shows few bands
     bands = kb.settings.frequency_bands
-    assert list(heat.colorbar.tickvals) == [bands[b] for b in bands if BAND_LABELS.get(b, b) in heat.colorbar.ticktext]
+    both = heatmap_legend(bands, {"rare", "not expected"})
+    assert both[-1] == ("rare / not expected", (bands["rare"] + bands["not_expected"]) / 2)
+    assert [label for label, _ in heatmap_legend(bands, set())] == [BAND_LABELS[b] for b in ("typical", "common", "occasional")]
     women = feature_range_chart(kb, "female_pct", list(kb.conditions)).figure
     assert all(t.cliponaxis is False for t in women.data)
 
@@ -189,3 +197,33 @@ def test_heatmap_legend_names_every_band_and_range_markers_are_not_clipped(kb: K
 def test_key_figure_age_is_not_given_its_unit_twice(kb: KnowledgeBase) -> None:
     age = key_figure(kb, "ifi", "age_years")
     assert "(years)" in age.label and not age.value.endswith("y"), age
+
+
+def test_reference_table_newest_first_within_a_design_and_entries_lead_with_authors_or_title(kb: KnowledgeBase) -> None:
+    from components.knowledge.models import STRENGTH_ORDER
+    from components.ui.render import reference_entry
+
+    table = reference_table(kb)
+    keys = [(STRENGTH_ORDER.index(d), -(int(y) if y.isdigit() else 0)) for d, y in zip(table["Design"], table["Year"], strict=True)]
+    assert keys == sorted(keys)
+    assert "id" in table.columns and table.columns[1] == "Citation"
+    with_authors = kb.references["filler_2005_nondisc_sciatica"]
+    assert reference_entry(with_authors, 1).startswith(f"1. {md_escape(with_authors.authors)} (2005) *")
+    untitled = next(r for r in kb.references.values() if not r.authors)
+    entry = reference_entry(untitled)
+    assert entry.startswith(f"- *{md_escape(untitled.title)}*") and ":gray[(authors not captured)]" in entry
+
+
+def test_a_tie_at_the_top_is_called_a_tie(kb: KnowledgeBase) -> None:
+    from components.charts import tied_leaders
+
+    ranked = rank({"buttock_pain": True, "worse_sitting": True}, kb=kb)
+    leaders = tied_leaders(ranked)
+    summary = differential_chart(kb, ranked).summary
+    if len(leaders) > 1:
+        assert summary.startswith("Tied as most probable: ") and "Most probable:" not in summary
+        assert all(kb.conditions[r.condition].name in summary.split(";")[0] for r in leaders)
+    separated = rank({"buttock_pain": True, "worse_sitting": True, "positive_long_stride_walking_test": True}, kb=kb)
+    assert len(tied_leaders(separated)) == 1
+    assert differential_chart(kb, separated).summary.startswith(f"Most probable: {kb.conditions[separated[0].condition].name}")
+    assert len(leaders) == 2, [(r.condition, r.probability) for r in ranked[:3]]  # DGS and PHT tie on these two findings
