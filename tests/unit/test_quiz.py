@@ -209,10 +209,21 @@ def test_lr_exact_tie_is_not_asked_and_answer_follows(data_copy: Path) -> None:
     assert q is not None and q.answer == "dgs_slr"
 
 
-def test_lr_one_test_is_one_option(kb: KnowledgeBase) -> None:
+def test_lr_one_test_is_one_option(kb: KnowledgeBase, data_copy: Path) -> None:
     """FADDIR against two reference standards (or MRI in two reviews) is one test, not two answers to choose from."""
     assert quiz.lr_question(kb, "labral_tear", ["labral_faddir_mra", "labral_faddir_arthroscopy", "labral_mri_huang"]) is None
-    assert quiz.lr_question(kb, "labral_tear", ["labral_mri_huang", "labral_mri_smith", "labral_faddir_mra"]) is None
+    # MRI in a second review with its own LR+ and a clear winner: refused only because the name repeats.
+    rewrite_csv(
+        data_copy / "tests.csv",
+        lambda row: {**row, "lr_pos": "9.9", "lr_basis": "pooled_separately"} if row["id"] == "labral_mri_smith" else row,
+    )
+    copy = load_knowledge(data_copy)
+    assert quiz.lr_question(copy, "labral_tear", ["labral_mri_huang", "labral_mri_smith", "labral_faddir_mra"]) is None
+    assert quiz.lr_question(copy, "labral_tear", ["labral_mri_smith", "labral_faddir_mra", "labral_faddir_arthroscopy"]) is None
+    # The same rows under two names make a fair question: the name rule, not the figures, refused it above.
+    rewrite_csv(data_copy / "tests.csv", lambda row: {**row, "name": "MRI, second review"} if row["id"] == "labral_mri_smith" else row)
+    named = quiz.lr_question(load_knowledge(data_copy), "labral_tear", ["labral_mri_huang", "labral_mri_smith", "labral_faddir_mra"])
+    assert named is not None and named.answer == "labral_mri_smith"
     for condition, combo in quiz.lr_candidates(kb):
         names = [kb.tests[t].name for t in combo]
         assert len(set(names)) == len(names), (condition, combo)
