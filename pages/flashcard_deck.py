@@ -44,7 +44,7 @@ st.caption(f"Card {index + 1} of {len(cards)}")
 practice.flashcard(kb, card, flipped=bool(st.session_state["flash_flipped"]), citations=citations, key="flash_card_box")
 with st.container(horizontal=True, key="flash_nav"):
     st.button("Previous", icon=":material/chevron_left:", key="flash_prev", on_click=_move, args=(len(cards), -1))
-    # Both labels no longer than the shorter one: a longer label pushed Next onto a second line on a phone.
+    # The back's label is no longer than the front's: 'Show the front' pushed Next onto a second line on a phone.
     flip_label = "Flip back" if st.session_state["flash_flipped"] else "Flip the card"
     st.button(flip_label, icon=":material/flip:", key="flash_flip", type="primary", on_click=_flip)
     st.button("Next", icon=":material/chevron_right:", key="flash_next", on_click=_move, args=(len(cards), 1))
