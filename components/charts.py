@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from components.compare import BAND_LABELS, format_value, interval, numeric_level
 from components.knowledge.loader import KnowledgeBase
-from components.knowledge.models import DiagnosticTest
+from components.knowledge.models import DiagnosticTest, first_words
 from components.palette import COURSE_COLOUR, OUTLINE, SEQUENTIAL, colour_for
 
 if TYPE_CHECKING:
@@ -332,11 +332,9 @@ def rom_chart(kb: KnowledgeBase, style: ChartStyle = NORMAL) -> Chart:
 def pct_label(probability: float) -> str:
     """A probability as a whole percentage; what would round to '0%' or '100%' (impossible, certain) reads '<1%' or '>99%'."""
     text = f"{probability * 100:.0f}%"
-    if text == "0%" and probability > 0:
+    if text == "0%":
         return "<1%"
-    if text == "100%" and probability < 1:
-        return ">99%"
-    return "<1%" if text == "0%" else text
+    return ">99%" if text == "100%" and probability < 1 else text
 
 
 def differential_chart(kb: KnowledgeBase, ranked: Sequence[Ranked], style: ChartStyle = NORMAL) -> Chart:
@@ -471,17 +469,6 @@ FOREST_WRAP = 28
 LOG_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 
 
-def _shorten(text: str, length: int = 30) -> str:
-    """The first words of a text, at least `length` characters, whole words, with an ellipsis if cut."""
-    words = text.split()
-    out: list[str] = []
-    for word in words:
-        out.append(word)
-        if len(" ".join(out)) >= length:
-            break
-    return " ".join(out) + ("…" if len(out) < len(words) else "")
-
-
 def forest_labels(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> list[str]:
     """One label per test row: its name and condition, wrapped at whole words, never cut mid-word.
 
@@ -515,7 +502,7 @@ def forest_labels(kb: KnowledgeBase, tests: Sequence[DiagnosticTest]) -> list[st
 
     def by_source(t: DiagnosticTest, twins: list[DiagnosticTest]) -> str:
         same_ref = len({source(u) for u in twins}) < len(twins)
-        return f" · vs {_shorten(t.reference_standard)}" if same_ref else f" · {source(t)}"
+        return f" · vs {first_words(t.reference_standard, 30)}" if same_ref else f" · {source(t)}"
 
     # Told apart by source or reference standard, then by row id if two rows still read the same.
     texts = apart(apart([base(t) for t in tests], by_source), lambda t, _: f" [{t.id}]")
@@ -530,6 +517,7 @@ def forest_chart(kb: KnowledgeBase, tests: Sequence[DiagnosticTest], style: Char
 
     fig = go.Figure()
     labels = forest_labels(kb, tests)
+    drawn: list[float] = []  # every ratio and interval end on the chart, for the axis's ticks
     for positive, symbol, colour, name in ((True, "triangle-up", "#0072B2", "LR+"), (False, "triangle-down", "#D55E00", "LR−")):
         xs, ys, hovers, plus, minus = [], [], [], [], []
         for t, label in zip(tests, labels, strict=True):
@@ -543,6 +531,7 @@ def forest_chart(kb: KnowledgeBase, tests: Sequence[DiagnosticTest], style: Char
             ref = kb.references[t.ref]
             xs.append(lr)
             ys.append(label)
+            drawn += [lr, *(x for x in (low, high) if x)]
             plus.append(high - lr if high is not None and low is not None else 0)
             minus.append(lr - low if high is not None and low is not None else 0)
             hovers.append(
@@ -573,24 +562,9 @@ def forest_chart(kb: KnowledgeBase, tests: Sequence[DiagnosticTest], style: Char
     lines = max((label.count("<br>") + 1 for label in labels), default=1)
     row = max(style.height_per_row, round(lines * style.font_size * 1.3) + 10)
     fig.update_layout(height=max(style.min_height, 110 + row * len(tests)))
-    shown = [x for t in tests for x in _lrs(t)]
-    low, high = (min(shown), max(shown)) if shown else (0.1, 10)
+    low, high = (min(drawn), max(drawn)) if drawn else (0.1, 10)
     ticks = [v for v in LOG_TICKS if low / 2.5 <= v <= high * 2.5]
     fig.update_xaxes(type="log", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks])
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
     summary = f"Likelihood ratios of {len(tests)} test rows; values far from 1 move the probability most (LR+ above 5 or LR− below 0.2)."
     return Chart(fig, summary)
-
-
-def _lrs(test: DiagnosticTest) -> list[float]:
-    """The likelihood ratios and interval ends the chart draws for a test."""
-    from components.diagnosis import DiagnosisInputError, test_lr
-
-    out: list[float] = []
-    for positive in (True, False):
-        try:
-            out.append(test_lr(test, positive=positive))
-        except DiagnosisInputError:
-            continue
-        out += [x for x in ((test.lr_pos_low, test.lr_pos_high) if positive else (test.lr_neg_low, test.lr_neg_high)) if x]
-    return out

@@ -110,13 +110,14 @@ def finding_test_names(kb: KnowledgeBase, finding: str, limit: int = 2) -> list[
     return names[:limit]
 
 
-def case_line(kb: KnowledgeBase, yes: Sequence[str], no: Sequence[str], sex: str | None, age: int | None, hidden: int = 0) -> str:
+def case_line(kb: KnowledgeBase, shown: Mapping[str, bool], sex: str | None, age: int | None, hidden: int = 0) -> str:
     """The case in one line of Markdown: who, what is present, what is absent, and how many findings a reveal still holds back.
 
-    For a projector, where the inputs are folded: yes and no are the findings shown so far, never the ones still to come.
+    For a projector, where the inputs are folded: `shown` holds the findings shown so far (id -> present), never the
+    ones still to come.
     """
     who = ", ".join(x for x in (sex, f"{age} years" if age is not None else None) if x) or "sex and age not given"
-    present = ", ".join(md_escape(kb.findings[f].label) for f in yes) or "none entered"
-    absent = ", ".join(md_escape(kb.findings[f].label) for f in no) or "none entered"
+    present = ", ".join(md_escape(kb.findings[f].label) for f, yes in shown.items() if yes) or "none entered"
+    absent = ", ".join(md_escape(kb.findings[f].label) for f, yes in shown.items() if not yes) or "none entered"
     more = f" · **still to come:** {hidden} finding{'s' if hidden != 1 else ''}" if hidden else ""
     return f"**The case:** {md_escape(who)} · **present:** {present} · **absent:** {absent}{more}"

@@ -40,7 +40,7 @@ def references_by_condition(kb: KnowledgeBase) -> dict[str, set[str]]:
 
 
 NOT_CAPTURED = "not captured"
-"""What the table says where the page a reference was seen on did not show its authors or year."""
+"""What the table says where the page a reference was seen on did not show its authors."""
 
 
 def reference_table(kb: KnowledgeBase, conditions: Sequence[str] = ()) -> pd.DataFrame:

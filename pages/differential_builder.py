@@ -36,9 +36,7 @@ findings = case.findings(step)
 if lecture_on():
     # The inputs are folded away on a projector: the hall sees what the ranking rests on, and no more
     # than the reveal has shown.
-    yes_shown = [f for f, present in findings.items() if present]
-    no_shown = [f for f, present in findings.items() if not present]
-    st.markdown(case_line(kb, yes_shown, no_shown, sex, age, hidden=len(case.ordered()) - len(findings)))
+    st.markdown(case_line(kb, findings, sex, age, hidden=len(case.ordered()) - len(findings)))
 if step:
     fid, present = case.ordered()[step - 1]
     st.markdown(f"**Just added:** {md_escape(kb.findings[fid].label)} ({'present' if present else 'absent'})")

@@ -140,19 +140,28 @@ class Reference(Frozen):
         return f"{first} ({self.year})" if self.year else first
 
 
-def _title_start(title: str, length: int = 32) -> str:
-    """The first words of a title (at least `length` characters, whole words), with an ellipsis if cut."""
-    words = re.sub(r"^\[Title not captured\]\s*", "", title).split()
+def first_words(text: str, length: int = 32) -> str:
+    """The first words of a text (at least `length` characters, whole words), with an ellipsis if cut.
+
+    A cut never leaves a parenthesis open or ends on punctuation.
+    """
+    words = text.split()
     out: list[str] = []
     for word in words:
         out.append(word)
         if len(" ".join(out)) >= length:
             break
-    text = " ".join(out)
-    if len(out) < len(words) and text.count("(") > text.count(")"):
-        text = text[: text.rindex("(")]  # never leave a parenthesis open
-    text = text.rstrip(":;,.- ")
-    return text + ("…" if len(out) < len(words) else "")
+    if len(out) == len(words):
+        return text.strip()
+    kept = " ".join(out)
+    if kept.count("(") > kept.count(")"):
+        kept = kept[: kept.rindex("(")]
+    return kept.rstrip(":;,.- ") + "…"
+
+
+def _title_start(title: str) -> str:
+    """The first words of a title, without the '[Title not captured]' marker of a descriptive title."""
+    return first_words(re.sub(r"^\[Title not captured\]\s*", "", title))
 
 
 class Statement(Frozen):

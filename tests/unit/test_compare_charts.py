@@ -227,3 +227,12 @@ def test_a_tie_at_the_top_is_called_a_tie(kb: KnowledgeBase) -> None:
     assert len(tied_leaders(separated)) == 1
     assert differential_chart(kb, separated).summary.startswith(f"Most probable: {kb.conditions[separated[0].condition].name}")
     assert len(leaders) == 2, [(r.condition, r.probability) for r in ranked[:3]]  # DGS and PHT tie on these two findings
+
+
+def test_first_words_cuts_at_whole_words_and_never_leaves_a_parenthesis_open() -> None:
+    from components.knowledge.models import first_words
+
+    assert first_words("Tendinosis (Tendinitis)") == "Tendinosis (Tendinitis)"  # not cut: unchanged
+    assert first_words("Hip osteoarthritis: a primer (concise review of the literature)") == "Hip osteoarthritis: a primer…"
+    assert first_words("Passive hip rotation range of motion: effects of testing position") == "Passive hip rotation range of motion…"
+    assert first_words("arthroscopic or open surgical findings (per review background)", 30) == "arthroscopic or open surgical findings…"

@@ -46,11 +46,11 @@ def test_a_findings_tests_are_named_once(kb: KnowledgeBase) -> None:
 def test_case_line_says_who_and_what_is_present_and_absent(kb: KnowledgeBase) -> None:
     from components.differential import case_line
 
-    line = case_line(kb, ["buttock_pain", "worse_sitting"], ["low_back_pain"], "female", 45)
+    line = case_line(kb, {"buttock_pain": True, "worse_sitting": True, "low_back_pain": False}, "female", 45)
     assert line.startswith("**The case:** female, 45 years")
     assert kb.findings["buttock_pain"].label in line and kb.findings["worse_sitting"].label in line
     assert line.index("**absent:**") < line.index(md_escape(kb.findings["low_back_pain"].label))
-    assert case_line(kb, [], [], None, None) == "**The case:** sex and age not given · **present:** none entered · **absent:** none entered"
+    assert case_line(kb, {}, None, None) == "**The case:** sex and age not given · **present:** none entered · **absent:** none entered"
     # During a reveal the line holds only what has been shown, and says how much is still to come.
-    early = case_line(kb, ["buttock_pain"], [], "female", 45, hidden=2)
+    early = case_line(kb, {"buttock_pain": True}, "female", 45, hidden=2)
     assert kb.findings["worse_sitting"].label not in early and early.endswith("**still to come:** 2 findings")
