@@ -32,23 +32,37 @@ BUILDERS: dict[str, Callable[..., Chart]] = {
 }
 
 
+def cache_key(*parts: Hashable) -> str:
+    """One string that stands for a cached call's arguments (ids, numbers, flags, None and tuples of them).
+
+    Streamlit's cache hashes each argument it is given, piece by piece, and inspects the function's
+    signature once per positional argument: for a key of nested tuples that is most of a cache hit's
+    cost. `repr` of these types is exact and deterministic (a float's repr round-trips), so the
+    callers below pass this one string as the only hashed argument, by keyword, and the values
+    themselves under an underscore name, which Streamlit does not hash.
+    """
+    return repr(parts)
+
+
 @st.cache_resource(max_entries=2048, show_spinner=False)
-def _build(kind: str, folder: str, args: tuple[Hashable, ...], lecture: bool) -> Chart:
-    kb = get_kb()
-    return BUILDERS[kind](kb, *args, style=LECTURE if lecture else NORMAL)
+def _build(*, key: str, _call: tuple[str, tuple[Hashable, ...], bool]) -> Chart:
+    kind, args, lecture = _call
+    return BUILDERS[kind](get_kb(), *args, style=LECTURE if lecture else NORMAL)
 
 
 def chart(kind: str, *args: Any) -> Chart:
     """A chart of the current knowledge base in the current mode; lists become tuples for the cache key."""
-    key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _build(kind, data_folder(), key, lecture_on())
+    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    lecture = lecture_on()
+    return _build(key=cache_key(kind, data_folder(), args, lecture), _call=(kind, args, lecture))
 
 
 VIEW_CACHE_ENTRIES = 256
 
 
 @st.cache_resource(max_entries=VIEW_CACHE_ENTRIES, show_spinner=False)
-def _view(name: str, folder: str, lecture: bool, args: tuple[Hashable, ...]) -> Any:
+def _view(*, key: str, _call: tuple[str, tuple[Hashable, ...]]) -> Any:
+    name, args = _call
     return _VIEWS[name](*args)
 
 
@@ -70,7 +84,7 @@ def view(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def call(*args: Hashable) -> Any:
-        return _view(name, data_folder(), lecture_on(), tuple(args))
+        return _view(key=cache_key(name, data_folder(), lecture_on(), args), _call=(name, args))
 
     return call
 
