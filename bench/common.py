@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 MINIMAL_APP = ROOT / "bench" / "minimal_app" / "app.py"
+MINIMAL_SERVE = ROOT / "bench" / "minimal_app" / "serve.py"  # its launcher: the project's serve.py, as HipLens is started
 RESULTS = ROOT / "bench" / "results"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import MINIMAL_APP, RESULTS, ROOT, Target, markdown_table, minimal_targets
+from bench.common import MINIMAL_SERVE, RESULTS, ROOT, Target, markdown_table, minimal_targets
 from bench.load import Running, interleaved_costs, start_plain
 
 PROBE_APP = ROOT / "bench" / "frame_probe" / "app.py"
@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     servers: list[tuple[Running, list[Target]]] = []
     try:
-        minimal = start_plain(logs / "minimal", MINIMAL_APP)
+        minimal = start_plain(logs / "minimal", MINIMAL_SERVE)
         servers.append((minimal, [t for t in minimal_targets() if t.key == "text"]))
         for variant in VARIANTS:
             running = start_plain(logs / variant.name.replace(" ", "_"), PROBE_APP, env=variant.env())

@@ -61,7 +61,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.common import (
-    MINIMAL_APP,
+    MINIMAL_SERVE,
     RESULTS,
     ROOT,
     Target,
@@ -1078,7 +1078,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"a cold visit of {scenario.path}: {len(index)} files from index.html + {len(lazy)} on demand")
         costs = []
         if args.cost_sessions:
-            minimal = start_plain(logs / "minimal", MINIMAL_APP, extra)
+            minimal = start_plain(logs / "minimal", MINIMAL_SERVE, extra)
             try:
                 costs = interleaved_costs(
                     [(plain, hiplens_targets()), (minimal, minimal_targets())],

@@ -42,6 +42,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bench.common import (
     MINIMAL_APP,
+    MINIMAL_SERVE,
     RESULTS,
     ROOT,
     Target,
@@ -266,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra = shlex.split(args.server_args)
     app_server = start_server(log_dir=logs / "hiplens", extra_args=extra)
     try:
-        minimal_server = start_server(MINIMAL_APP, log_dir=logs / "minimal", extra_args=extra)
+        minimal_server = start_server(MINIMAL_SERVE, log_dir=logs / "minimal", extra_args=extra)
     except BaseException:
         app_server.stop()
         raise

@@ -1,0 +1,224 @@
+"""The server's runtime fixes (components/ui/serving.py) keep Streamlit's behaviour: order, errors, messages.
+
+Each test applies a fix, checks it against Streamlit's own method or the behaviour it must keep, and
+puts Streamlit back as it was (AppTest in the same process uses the same classes). The browser tests
+run the app through serve.py, which applies all of them, end to end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import streamlit
+from streamlit import config
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime import app_session
+from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.runtime import Runtime
+
+from components.ui import serving
+
+PATCHED = [
+    (AppSession, "_call_soon_on_event_loop"),
+    (Runtime, "_enqueued_some_message"),
+    (app_session, "_populate_theme_msg"),
+]
+
+
+@pytest.fixture(autouse=True)
+def restore_streamlit() -> Iterator[None]:
+    saved = [(owner, name, owner.__dict__[name]) for owner, name in PATCHED]
+    yield
+    for owner, name, value in saved:
+        setattr(owner, name, value)
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """An event loop running in a thread of its own, as Streamlit's server loop runs beside script threads."""
+    lp = asyncio.new_event_loop()
+    thread = threading.Thread(target=lp.run_forever, daemon=True)
+    thread.start()
+    yield lp
+    lp.call_soon_threadsafe(lp.stop)
+    thread.join(timeout=5)
+    lp.close()
+
+
+class CountingLoop:
+    """Wraps a loop and counts call_soon_threadsafe: each call is one wake-up of the loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.wakeups = 0
+        self.errors: list[BaseException] = []
+
+    def call_soon_threadsafe(self, callback: Callable[..., Any], *args: Any) -> Any:
+        self.wakeups += 1
+        return self.loop.call_soon_threadsafe(callback, *args)
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        self.errors.append(context["exception"])
+
+    def is_closed(self) -> bool:
+        return self.loop.is_closed()
+
+
+class FakeSession:
+    """The attributes of an AppSession that _call_soon_on_event_loop uses."""
+
+    def __init__(self, loop: CountingLoop) -> None:
+        self._event_loop = loop
+
+
+def wait_for(loop: asyncio.AbstractEventLoop) -> None:
+    """Return once every callback scheduled on the loop so far has run."""
+    asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=5)
+    asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=5)
+
+
+def test_the_installed_streamlit_takes_every_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(serving.STOCK_ENV, raising=False)
+    if not streamlit.__version__.startswith(serving.SUPPORTED):
+        assert not any(serving.tune_streamlit().values())
+        return
+    assert serving.tune_streamlit() == dict.fromkeys(serving.FIXES, True)
+    assert AppSession.__dict__["_call_soon_on_event_loop"].__module__ == serving.__name__
+    assert Runtime.__dict__["_enqueued_some_message"].__module__ == serving.__name__
+    assert app_session._populate_theme_msg.__module__ == serving.__name__
+
+
+def test_the_stock_switch_leaves_streamlit_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(serving.STOCK_ENV, "1")
+    before = [owner.__dict__[name] for owner, name in PATCHED]
+    assert serving.tune_streamlit() == dict.fromkeys(serving.FIXES, False)
+    assert [owner.__dict__[name] for owner, name in PATCHED] == before
+
+
+def test_batched_callbacks_all_run_in_order_with_fewer_wakeups(loop: asyncio.AbstractEventLoop) -> None:
+    assert serving.batch_wakeups()
+    counting = CountingLoop(loop)
+    session = FakeSession(counting)
+    ran: list[int] = []
+    gate = threading.Event()
+    # Hold the loop busy so that callbacks pile up behind one wake-up, as when a script draws quickly.
+    loop.call_soon_threadsafe(gate.wait, 5)
+    for i in range(200):
+        AppSession._call_soon_on_event_loop(session, lambda i=i: ran.append(i))  # type: ignore[arg-type]
+    gate.set()
+    wait_for(loop)
+    assert ran == list(range(200))
+    assert 1 <= counting.wakeups < 200
+    # Later callbacks, after the batch has drained, still run (a new wake-up is scheduled).
+    AppSession._call_soon_on_event_loop(session, lambda: ran.append(200))  # type: ignore[arg-type]
+    wait_for(loop)
+    assert ran[-1] == 200
+
+
+def test_a_failing_callback_is_reported_and_the_rest_still_run(loop: asyncio.AbstractEventLoop) -> None:
+    assert serving.batch_wakeups()
+    counting = CountingLoop(loop)
+    session = FakeSession(counting)
+    ran: list[str] = []
+    gate = threading.Event()
+    loop.call_soon_threadsafe(gate.wait, 5)
+
+    def boom() -> None:
+        raise ValueError("boom")
+
+    for callback in (lambda: ran.append("a"), boom, lambda: ran.append("b")):
+        AppSession._call_soon_on_event_loop(session, callback)  # type: ignore[arg-type]
+    gate.set()
+    wait_for(loop)
+    assert ran == ["a", "b"]
+    assert [str(e) for e in counting.errors] == ["boom"]
+
+
+def test_callbacks_after_the_loop_closed_are_dropped() -> None:
+    assert serving.batch_wakeups()
+    closed = asyncio.new_event_loop()
+    closed.close()
+    session = FakeSession(CountingLoop(closed))
+    AppSession._call_soon_on_event_loop(session, lambda: None)  # type: ignore[arg-type]  # no error, as in Streamlit
+
+
+class FakeAsyncObjs:
+    """The two of Runtime's async objects that _enqueued_some_message uses; wake-ups of the loop counted."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.eventloop = loop
+        self.need_send_data = asyncio.Event()
+        self.wakeups = 0
+        schedule = loop.call_soon_threadsafe
+
+        def counted(callback: Callable[..., Any], *args: Any) -> Any:
+            self.wakeups += 1
+            return schedule(callback, *args)
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+
+
+class FakeRuntime:
+    def __init__(self, objs: FakeAsyncObjs) -> None:
+        self.objs = objs
+
+    def _get_async_objs(self) -> FakeAsyncObjs:
+        return self.objs
+
+
+def test_send_flag_is_set_directly_on_the_loop_and_scheduled_from_other_threads() -> None:
+    assert serving.direct_send_flag()
+    lp = asyncio.new_event_loop()
+    try:
+        objs = FakeAsyncObjs(lp)
+        runtime = FakeRuntime(objs)
+
+        async def on_the_loop() -> bool:
+            Runtime._enqueued_some_message(runtime)  # type: ignore[arg-type]
+            return objs.need_send_data.is_set()
+
+        assert lp.run_until_complete(on_the_loop())
+        assert objs.wakeups == 0  # no self-pipe write from the loop's own thread
+        objs.need_send_data.clear()
+        Runtime._enqueued_some_message(runtime)  # type: ignore[arg-type]  # from this thread, no loop running
+        assert objs.wakeups == 1
+        assert not objs.need_send_data.is_set()  # scheduled, not yet run
+        lp.run_until_complete(asyncio.sleep(0))
+        assert objs.need_send_data.is_set()
+    finally:
+        lp.close()
+
+
+def theme_message(populate: Callable[..., None]) -> ForwardMsg:
+    """A new_session message's themes, filled the way AppSession fills them, section by section."""
+    msg = ForwardMsg()
+    theme = msg.new_session.custom_theme
+    populate(theme)
+    for name, sub in (("light", theme.light), ("dark", theme.dark), ("sidebar", theme.sidebar)):
+        populate(sub, f"theme.{name}")
+    populate(theme.light.sidebar, "theme.light.sidebar")
+    populate(theme.dark.sidebar, "theme.dark.sidebar")
+    return msg
+
+
+def test_theme_memo_builds_the_same_message_once_per_section() -> None:
+    config.get_config_options()  # parse .streamlit/config.toml, as the server does at start
+    original = app_session._populate_theme_msg
+    expected = theme_message(original)
+    assert expected.new_session.custom_theme.light.primary_color  # the project's theme has a light section
+    calls: list[str] = []
+
+    def counting(msg: Any, section: str = "theme") -> None:
+        calls.append(section)
+        original(msg, section)
+
+    app_session._populate_theme_msg = counting
+    assert serving.memo_theme()
+    memo = app_session._populate_theme_msg
+    first, second = theme_message(memo), theme_message(memo)
+    assert first == expected and second == expected
+    assert len(calls) == 6  # each of the six sections built once, not once per run
