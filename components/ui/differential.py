@@ -18,7 +18,7 @@ from components.diagnosis import (
     red_flags_present,
     test_lr,
 )
-from components.differential import GROUP_LABELS, GROUPS, by_group, finding_test_names, options, resolve
+from components.differential import GROUPS, finding_test_names, options, resolve
 from components.knowledge.loader import KnowledgeBase
 from components.safety import md_escape
 from components.ui import cached, render
@@ -33,12 +33,10 @@ INDEPENDENCE_NOTE = (
 
 
 def seed_from_link(kb: KnowledgeBase, values: Mapping[str, object]) -> None:
-    """Put a linked case (yes/no finding ids) into the findings widgets, one pair per group."""
+    """Put a linked case (yes/no finding ids, in the link's order) into the two findings widgets."""
     case = resolve(list(values.get("yes") or ()), list(values.get("no") or ()))  # type: ignore[call-overload]
-    yes, no = by_group(kb, case.yes), by_group(kb, case.no)
-    for group in GROUPS:
-        st.session_state[f"differential_yes_{group}"] = yes[group]
-        st.session_state[f"differential_no_{group}"] = no[group]
+    st.session_state["differential_yes"] = list(case.yes)
+    st.session_state["differential_no"] = list(case.no)
     st.session_state["differential_contradictions"] = list(case.notices)
 
 
@@ -64,32 +62,30 @@ def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | Non
 
 
 def finding_inputs(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
-    """Present and absent findings per group; a finding cannot be both. Returns (yes, no) in order."""
+    """Findings present and absent, each in the order entered; a finding cannot be both. Returns (yes, no).
+
+    One list each, offered history first, then examination, then imaging (red flags last in their
+    group): full-width fields keep long findings readable, and two inputs cost the server far less on
+    every run than one pair per group.
+    """
     labels = {fid: f.label + ("  (red flag)" if f.red_flag else "") for fid, f in kb.findings.items()}
-    yes: list[str] = []
-    no: list[str] = []
-    cols = st.columns(len(GROUPS), gap="medium")
-    for col, group in zip(cols, GROUPS, strict=True):
-        with col:
-            opts = options(kb, group)
-            chosen_no = st.session_state.get(f"differential_no_{group}", [])
-            present = st.multiselect(
-                f"{GROUP_LABELS[group]}: present",
-                [o for o in opts if o not in chosen_no],
-                format_func=labels.get,
-                key=f"differential_yes_{group}",
-                placeholder="Add findings present",
-            )
-            absent = st.multiselect(
-                f"{GROUP_LABELS[group]}: absent",
-                [o for o in opts if o not in present],
-                format_func=labels.get,
-                key=f"differential_no_{group}",
-                placeholder="Add findings absent",
-            )
-        yes += present
-        no += absent
-    return yes, no
+    offered = [fid for group in GROUPS for fid in options(kb, group)]
+    chosen_no = st.session_state.get("differential_no", [])
+    present = st.multiselect(
+        "Findings present",
+        [o for o in offered if o not in chosen_no],
+        format_func=labels.get,
+        key="differential_yes",
+        placeholder="Add what the history, examination or imaging showed",
+    )
+    absent = st.multiselect(
+        "Findings absent",
+        [o for o in offered if o not in present],
+        format_func=labels.get,
+        key="differential_no",
+        placeholder="Add what was looked for and not found",
+    )
+    return present, absent
 
 
 def red_flag_panel(kb: KnowledgeBase, flags: Sequence[str], citations: Citations) -> None:

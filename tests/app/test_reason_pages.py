@@ -17,9 +17,8 @@ def test_deep_link_restores_the_case() -> None:
     at = open_page("differential", CASE)
     assert not at.exception, [e.value for e in at.exception]
     assert not link_notices(at)
-    assert at.multiselect(key="differential_yes_history").value == ["buttock_pain", "worse_sitting"]
-    assert at.multiselect(key="differential_yes_examination").value == ["positive_fair_or_piriformis_test"]
-    assert at.multiselect(key="differential_no_history").value == ["low_back_pain"]
+    assert at.multiselect(key="differential_yes").value == ["buttock_pain", "worse_sitting", "positive_fair_or_piriformis_test"]
+    assert at.multiselect(key="differential_no").value == ["low_back_pain"]
     assert at.segmented_control(key="differential_sex").value == "female"
     assert at.number_input(key="differential_age").value == 45
     assert at.selectbox(key="differential_setting").value == "primary_care_buttock_leg"
@@ -28,10 +27,24 @@ def test_deep_link_restores_the_case() -> None:
     assert "independent" in all_markdown(at)
 
 
+def test_findings_keep_the_links_order_and_one_state_each() -> None:
+    """Imaging before history stays in that order (the reveal follows it); a finding present is not offered as absent."""
+    at = open_page("differential", {"yes": ["disc_herniation_on_mri", "buttock_pain"], "no": ["low_back_pain"]})
+    assert not at.exception
+    assert at.multiselect(key="differential_yes").value == ["disc_herniation_on_mri", "buttock_pain"]
+    assert query_list(at, "yes") == ["disc_herniation_on_mri", "buttock_pain"]
+    absent_offered = at.multiselect(key="differential_no").options
+    present_offered = at.multiselect(key="differential_yes").options
+    assert "Buttock pain" not in absent_offered and "Low back pain" in absent_offered
+    assert "Low back pain" not in present_offered and "Buttock pain" in present_offered
+    history, imaging = present_offered.index("Groin pain"), present_offered.index("Quadratus femoris oedema on MRI")
+    assert history < present_offered.index("Positive straight leg raise") < imaging
+
+
 def test_adding_a_finding_changes_the_ranking_and_the_url() -> None:
     at = open_page("differential", {"yes": ["buttock_pain"]})
     before = next(e.label for e in at.expander if "%" in e.label)
-    at.multiselect(key="differential_yes_imaging").set_value(["disc_herniation_on_mri"]).run()
+    at.multiselect(key="differential_yes").set_value(["buttock_pain", "disc_herniation_on_mri"]).run()
     assert not at.exception
     after = next(e.label for e in at.expander if "%" in e.label)
     assert before != after
@@ -54,7 +67,7 @@ def test_contradictory_and_bad_link_values_give_notices() -> None:
     notices = " ".join(link_notices(at)).replace("\\", "")
     for word in ("nonsense", "both present and absent", "'sex'", "'age'", "'setting'"):
         assert word in notices, (word, notices)
-    assert at.multiselect(key="differential_yes_history").value == []
+    assert at.multiselect(key="differential_yes").value == []
     assert at.segmented_control(key="differential_sex").value is None
 
 

@@ -27,7 +27,7 @@ BUDGET: dict[str, tuple[int, int]] = {
     "explorer": (25, 2),
     "compare": (21, 8),
     "charts": (22, 3),
-    "differential": (39, 17),
+    "differential": (31, 13),
     "tests": (24, 3),
     "cases": (15, 5),
     "quiz": (17, 10),
