@@ -12,7 +12,7 @@ from components.differential_handout import CSV_MIME, differential_csv, differen
 from components.handout import HANDOUT_MIME
 from components.knowledge.loader import KnowledgeBase
 from components.slides import PPTX_MIME
-from components.ui.handouts import _origin
+from components.ui.handouts import _origin, download_menu
 
 
 def differential_downloads(
@@ -26,17 +26,20 @@ def differential_downloads(
     suggestions: Sequence[TestSuggestion],
     view_url: str,
 ) -> None:
-    """Three download buttons; each file is built only when it is asked for."""
+    """A download menu of three files; each file is built only when it is asked for."""
     today = dt.date.today()
     url = f"{_origin()}{view_url}"
     ranked, findings, suggestions = list(ranked), dict(findings), list(suggestions)  # this run's values, for the callables
-    with st.container(horizontal=True, key="differential_downloads"):
+    with download_menu("differential_downloads") as menu_open:
+        if not menu_open:
+            return
         st.download_button(
             "Differential (CSV)",
             data=lambda: differential_csv(kb, ranked, findings, sex=sex, age=age, setting=setting),
             file_name=differential_filename(today, "csv"),
             mime=CSV_MIME,
             on_click="ignore",
+            width="stretch",
             icon=":material/download:",
             key="differential_download_csv",
         )
@@ -48,6 +51,7 @@ def differential_downloads(
             file_name=differential_filename(today),
             mime=HANDOUT_MIME,
             on_click="ignore",
+            width="stretch",
             icon=":material/print:",
             key="differential_download_html",
         )
@@ -59,6 +63,7 @@ def differential_downloads(
             file_name=differential_filename(today, "pptx"),
             mime=PPTX_MIME,
             on_click="ignore",
+            width="stretch",
             icon=":material/slideshow:",
             key="differential_download_pptx",
         )

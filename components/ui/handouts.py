@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -23,6 +24,25 @@ def _origin() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
+@contextlib.contextmanager
+def download_menu(key: str) -> Iterator[bool]:
+    """A "Download" button that opens a menu of files; yields whether the menu is open.
+
+    Draw the download buttons only while it is open: a closed menu is one element on each script run
+    instead of a row of buttons (each a widget the server registers on every run), and opening it
+    reruns the page with the buttons in it.
+    """
+    menu = st.popover(
+        "Download",
+        icon=":material/download:",
+        key=key,
+        on_change="rerun",
+        help="A CSV table, a printable HTML handout or PowerPoint slides of this view; each file is made when you click it.",
+    )
+    with menu:
+        yield bool(menu.open)
+
+
 def handout_charts(kb: KnowledgeBase, conditions: Sequence[str], style: ChartStyle = NORMAL) -> list[Chart]:
     """The charts that go with a comparison handout."""
     return [
@@ -35,17 +55,20 @@ def handout_charts(kb: KnowledgeBase, conditions: Sequence[str], style: ChartSty
 
 
 def comparison_downloads(kb: KnowledgeBase, comparison: Comparison, view_url: str) -> None:
-    """Three download buttons; each file is built only when it is asked for."""
+    """A download menu of three files (CSV, HTML handout, slides); each file is built only when it is asked for."""
     today = dt.date.today()
     url = f"{_origin()}{view_url}"
     conditions = list(comparison.conditions)
-    with st.container(horizontal=True, key="compare_downloads"):
+    with download_menu("compare_downloads") as menu_open:
+        if not menu_open:
+            return
         st.download_button(
             "Table (CSV)",
             data=lambda: comparison_csv(kb, comparison),
             file_name="hiplens-comparison.csv",
             mime="text/csv",
             on_click="ignore",
+            width="stretch",
             icon=":material/download:",
             key="compare_download_csv",
         )
@@ -55,6 +78,7 @@ def comparison_downloads(kb: KnowledgeBase, comparison: Comparison, view_url: st
             file_name=handout_filename(today),
             mime=HANDOUT_MIME,
             on_click="ignore",
+            width="stretch",
             icon=":material/print:",
             key="compare_download_html",
         )
@@ -64,6 +88,7 @@ def comparison_downloads(kb: KnowledgeBase, comparison: Comparison, view_url: st
             file_name=handout_filename(today, "pptx"),
             mime=PPTX_MIME,
             on_click="ignore",
+            width="stretch",
             icon=":material/slideshow:",
             key="compare_download_pptx",
         )

@@ -170,3 +170,18 @@ def test_explorer_says_estimate_once_per_provocation() -> None:
     lines = [line for line in all_markdown(at).splitlines() if line.startswith("- **Worse with")]
     assert lines and any(":orange-badge[estimate]" in line for line in lines)
     assert all(line.count("estimate") <= 1 for line in lines), lines
+
+
+def test_download_menus_draw_their_buttons_only_when_open() -> None:
+    """A closed Download menu is one element per run; opened, it holds the page's three files."""
+    for key, view, labels in (
+        ("compare", {}, ["Table (CSV)", "Handout (HTML, printable)", "Slides (PowerPoint)"]),
+        ("differential", {"yes": ["buttock_pain"]}, ["Differential (CSV)", "Handout (HTML, printable)", "Slides (PowerPoint)"]),
+    ):
+        at = open_page(key, view)
+        assert not at.exception
+        assert not at.get("download_button"), key
+        at.session_state[f"{key}_downloads"] = True  # what opening the menu does
+        at.run()
+        assert not at.exception
+        assert [b.label for b in at.get("download_button")] == labels, key

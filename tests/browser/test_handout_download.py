@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, expect
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
@@ -18,6 +18,12 @@ NAMES = ("Ischiofemoral impingement", "Deep gluteal syndrome", "Lumbar disc hern
 CHARTS = 5
 
 
+def open_download_menu(page: Page) -> None:
+    """Open the page's Download menu (its buttons are drawn once it is open)."""
+    page.get_by_role("button", name="Download", exact=True).click()
+    expect(page.locator('[data-testid="stPopoverBody"] [data-testid="stDownloadButton"]').first).to_be_visible(timeout=60_000)
+
+
 def download(browser: Browser, server: Server, label: str, *, view: str = VIEW) -> Path:
     """Click a download button on a page (the comparison by default) and return the saved file."""
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
@@ -26,6 +32,7 @@ def download(browser: Browser, server: Server, label: str, *, view: str = VIEW) 
     try:
         page.goto(f"{server.url}/{view}")
         wait_for_app(page)
+        open_download_menu(page)
         with page.expect_download(timeout=180_000) as info:
             page.get_by_role("button", name=label).click()
         target = ARTIFACTS / "downloads" / info.value.suggested_filename

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Dialog, expect
 
 from tests.browser.conftest import ARTIFACTS, DESKTOP, ConsoleLog, shot
 from tests.browser.server import ROOT, Server, start_server, wait_for_app
+from tests.browser.test_handout_download import open_download_menu
 
 SCRIPT = "<script>alert('name')</script>"
 IMG = "<img src=x onerror=alert('img')>"
@@ -112,6 +113,7 @@ def test_csv_download_neutralises_formulas(browser: Browser, poisoned_server: Se
     try:
         page.goto(f"{poisoned_server.url}/compare")
         wait_for_app(page)
+        open_download_menu(page)
         with page.expect_download() as info:
             page.get_by_role("button", name="Table (CSV)").click()
         text = Path(info.value.path()).read_text(encoding="utf-8")

@@ -25,9 +25,9 @@ pytestmark = pytest.mark.slow
 BUDGET: dict[str, tuple[int, int]] = {
     "overview": (36, 2),
     "explorer": (25, 2),
-    "compare": (21, 8),
+    "compare": (18, 5),
     "charts": (22, 3),
-    "differential": (31, 13),
+    "differential": (28, 10),
     "tests": (24, 3),
     "cases": (15, 5),
     "quiz": (17, 10),
