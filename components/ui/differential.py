@@ -243,8 +243,7 @@ def results(
     ranked, suggested = ranking(findings, pretest, sex, age)
     found = dict(findings)
     red_flag_panel(kb, red_flags_present(kb, found), citations)
-    st.caption(f":material/info: {INDEPENDENCE_NOTE}")
-    render.chart(cached.chart("differential", ranked), key="differential_chart")
+    render.chart(cached.chart("differential", ranked), key="differential_chart", note=INDEPENDENCE_NOTE)
     left, right = st.columns([3, 2], gap="large")
     with left:
         reasons(kb, ranked, found, citations, sex=sex, age=age)

@@ -183,10 +183,11 @@ def comparison_plain(kb: KnowledgeBase, comparison: Comparison) -> list[dict[str
     return out
 
 
-def chart(item: Chart, key: str) -> None:
-    """A plotly chart with its one-line text summary beneath it."""
+def chart(item: Chart, key: str, note: str = "") -> None:
+    """A plotly chart with its one-line text summary beneath it, and a note (trusted Markdown) under that in the same caption."""
     st.plotly_chart(item.figure, theme="streamlit", key=key, config={"displaylogo": False, "responsive": True}, width="stretch")
-    st.caption(f":material/description: {md_escape(item.summary)}")
+    extra = f"\n\n:material/info: {note}" if note else ""
+    st.caption(f":material/description: {md_escape(item.summary)}{extra}")
 
 
 def abbreviations(kb: KnowledgeBase) -> None:
