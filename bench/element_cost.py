@@ -4,7 +4,7 @@ bench/load.py measures each HipLens page against the minimal app's pages. This b
 gap. In one run, side by side and in interleaved rounds (bench/load.py interleaved_costs()), it
 measures the server CPU of a warm rerun of:
 
-- the minimal app's text page (bench/minimal_app, the reference);
+- the minimal app's text page (bench/minimal_app, served through the same launcher; the reference);
 - the same text page under HipLens's navigation (every page listed) without the frame, then with
   HipLens's frame (page config, lecture-mode toggle, top bar, share link), as app.py draws it;
 - the framed text page plus N elements of one kind: Markdown, bordered containers (each with one
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import MINIMAL_SERVE, RESULTS, ROOT, Target, markdown_table, minimal_targets
 from bench.load import Running, interleaved_costs, start_plain
 
-PROBE_APP = ROOT / "bench" / "frame_probe" / "app.py"
+PROBE_APP = ROOT / "bench" / "frame_probe" / "serve.py"  # app.py beside it, through the project's launcher
 
 
 @dataclass(frozen=True)

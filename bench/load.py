@@ -13,7 +13,8 @@ XSRF cookie, and HAProxy's sticky HIPLENS_SRV cookie); each session has its own 
 
 Phases, all in one run, each against a freshly started server:
   1. script cost: server CPU ms per script run of every HipLens page and of the minimal app's pages
-     (bench/minimal_app, its own server, running beside HipLens's), sessions one after another: CPU
+     (bench/minimal_app, its own server started through the same serve.py launcher, running beside
+     HipLens's), sessions one after another: CPU
      per new session (connect + first run) and per warm rerun, from /proc/PID/stat, with the event
      loop's share (the main thread's /proc/PID/task/PID/stat); then per warm rerun while --cost-hall
      sessions rerun the page at once, 10 times each; in --cost-rounds rounds that each measure every

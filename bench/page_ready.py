@@ -2,7 +2,7 @@
 
 In one run, against two servers started the same way (tests/browser/server.py start_server(), same
 .streamlit/config.toml): HipLens (`python serve.py`) and the minimal three-page app in
-bench/minimal_app (`streamlit run`). For every page of both:
+bench/minimal_app (through the same launcher, bench/minimal_app/serve.py). For every page of both:
 
 - ready time in Debian's chromium: a fresh browser context per load (cold cache), from navigation
   start until the script run has finished (stApp data-test-script-state=notRunning after running),

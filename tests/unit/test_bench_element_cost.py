@@ -37,4 +37,6 @@ def test_the_report_shows_every_variant_with_its_rounds() -> None:
     for result in saved["script_cost"]:
         rounds = result["rounds"]["rerun_cpu_ms"]
         assert f"| {name_of(result)} | {result['rerun_cpu_ms']:.1f} | {min(rounds):.1f}-{max(rounds):.1f} |" in text
-    assert "| selectbox | 0.50 | 3 |" in text
+    summary = saved["summary"]
+    for kind, per in summary["per_element_ms"].items():
+        assert f"| {kind} | {per:.2f} | {summary['budget_elements'][kind]} |" in text
