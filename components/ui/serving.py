@@ -14,9 +14,12 @@ not in the page but in Streamlit's plumbing around each element:
    configuration, section by section (about 6% of a HipLens run's CPU with its light and dark
    themes). `memo_theme` builds each theme section once per configuration.
 
-Each fix replaces one private method of Streamlit 1.67 with the same behaviour at a lower cost, so
-each is applied only on Streamlit 1.67 and only where the method it replaces exists; anything else
-leaves Streamlit as it is and logs why. `HIPLENS_STOCK_RUNTIME=1` turns them all off (benchmarks
+Each fix replaces one private method of Streamlit 1.67 and keeps what it does (each session's
+callbacks in order, errors reported as asyncio reports them, events after the loop closed dropped,
+the same theme message) at a lower cost. The one difference: callbacks that queue up while the loop
+is busy run together in its next turn rather than one per turn. Each is applied only on Streamlit
+1.67 and only where the method it replaces exists; anything else leaves Streamlit as it is and logs
+why. `HIPLENS_STOCK_RUNTIME=1` turns them all off (benchmarks
 compare both).
 """
 
@@ -45,31 +48,44 @@ def batch_wakeups() -> bool:
     if not callable(getattr(AppSession, "_call_soon_on_event_loop", None)):
         return False
 
+    def schedule(session: Any) -> None:
+        session._hiplens_wake_pending = True
+        try:
+            session._event_loop.call_soon_threadsafe(drain, session)
+        except RuntimeError:
+            if not session._event_loop.is_closed():
+                raise
+            # As Streamlit does: events that arrive after the loop closed are dropped (and nothing is kept).
+            session._hiplens_callbacks.clear()
+            session._hiplens_wake_pending = False
+            LOG.debug("Dropped session callbacks: the event loop is closed")
+
     def drain(session: Any) -> None:
+        # Only the callbacks queued when this turn began, as asyncio runs only the handles ready at the
+        # start of a turn: a script that keeps drawing cannot hold the loop away from other sessions.
+        # A callback queued after the flag below is cleared schedules its own drain.
         session._hiplens_wake_pending = False
         queue: collections.deque[Callable[[], None]] = session._hiplens_callbacks
-        while queue:
+        loop = session._event_loop
+        for _ in range(len(queue)):
             callback = queue.popleft()
             try:
                 callback()
-            except Exception as exc:  # as asyncio does for a callback: report it, go on with the next
-                session._event_loop.call_exception_handler({"message": "Exception in a session callback", "exception": exc})
+            except (SystemExit, KeyboardInterrupt):
+                if queue and not session._hiplens_wake_pending:
+                    schedule(session)  # the rest still run, as their own handles would have
+                raise
+            except BaseException as exc:  # as asyncio does for a handle: report it, go on with the next
+                loop.call_exception_handler({"message": "Exception in a session callback", "exception": exc, "callback": callback})
 
     def call_soon(self: Any, callback: Callable[[], None]) -> None:
         queue = self.__dict__.get("_hiplens_callbacks")
-        if queue is None:
-            queue = self._hiplens_callbacks = collections.deque()
-            self._hiplens_wake_pending = False
+        if queue is None:  # the first call for this session; setdefault keeps one queue if two threads race here
+            queue = self.__dict__.setdefault("_hiplens_callbacks", collections.deque())
         queue.append(callback)
-        if self._hiplens_wake_pending:
+        if self.__dict__.get("_hiplens_wake_pending"):
             return  # a drain is scheduled and has not started: it will run this callback too
-        self._hiplens_wake_pending = True
-        try:
-            self._event_loop.call_soon_threadsafe(drain, self)
-        except RuntimeError:
-            # As Streamlit does: events that arrive after the loop closed are dropped.
-            if not self._event_loop.is_closed():
-                raise
+        schedule(self)
 
     AppSession._call_soon_on_event_loop = call_soon  # type: ignore[method-assign]
     return True
@@ -100,20 +116,26 @@ def memo_theme() -> bool:
     original = getattr(app_session, "_populate_theme_msg", None)
     if not callable(original) or not hasattr(config, "get_options_for_section"):
         return False
-    built: dict[tuple[int, str], Any] = {}
+    built: dict[tuple[int, str], tuple[bool, Any]] = {}
 
     def populate(msg: Any, section: str = "theme") -> None:
-        # The configuration object is replaced when Streamlit parses its files again, so its identity is
-        # part of the key; `msg` is always a fresh, empty sub-message of a new new_session message.
+        # Keyed on the configuration object, which Streamlit replaces when it parses its files again;
+        # a server's configuration is fixed once it has started (an option changed in place with
+        # config.set_option at run time would not be seen). `msg` is always a fresh, empty
+        # sub-message of a new new_session message.
         key = (id(config._config_options), section)
         if key not in built:
+            # Streamlit leaves a section's sub-message unset when none of its options is set, and
+            # marks it present otherwise, even when every value it sets is a default (base = "light").
+            present = any(value is not None for value in config.get_options_for_section(section).values())
             fresh = type(msg)()
             original(fresh, section)
             if len(built) > 64:
                 built.clear()
-            built[key] = fresh if fresh.ListFields() else None
-        cached = built[key]
-        if cached is not None:  # an empty section leaves its sub-message unset, as Streamlit's own code does
+            built[key] = (present, fresh)
+        present, cached = built[key]
+        if present:
+            msg.SetInParent()
             msg.MergeFrom(cached)
 
     app_session._populate_theme_msg = populate

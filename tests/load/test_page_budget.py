@@ -1,7 +1,7 @@
 """Each page's warm script run stays within its budget of elements and widgets.
 
 A warm script run's server CPU grows with what it draws: `python bench/element_cost.py` measured about
-0.2-0.3 ms per element and 0.5 ms per widget (bench/results/element_cost.json), and the README's load
+0.16-0.30 ms per element and 0.32 ms per widget (bench/results/element_cost.json), and the README's load
 table gives each page's CPU per run. CPU cannot be asserted in a test on a shared machine; what a run
 draws can, exactly. BUDGET holds each page's counts at the time of that load table. A page that draws
 more fails here: its CPU figure in the README is then out of date. Re-measure (`python bench/load.py`),

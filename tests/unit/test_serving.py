@@ -138,12 +138,62 @@ def test_a_failing_callback_is_reported_and_the_rest_still_run(loop: asyncio.Abs
     assert [str(e) for e in counting.errors] == ["boom"]
 
 
-def test_callbacks_after_the_loop_closed_are_dropped() -> None:
+def test_callbacks_after_the_loop_closed_are_dropped_not_kept() -> None:
     assert serving.batch_wakeups()
     closed = asyncio.new_event_loop()
     closed.close()
     session = FakeSession(CountingLoop(closed))
-    AppSession._call_soon_on_event_loop(session, lambda: None)  # type: ignore[arg-type]  # no error, as in Streamlit
+    for _ in range(3):
+        AppSession._call_soon_on_event_loop(session, lambda: None)  # type: ignore[arg-type]  # no error, as in Streamlit
+    assert not session._hiplens_callbacks  # nothing held for a loop that will never run it
+
+
+def test_a_drain_runs_only_what_was_queued_when_its_turn_began(loop: asyncio.AbstractEventLoop) -> None:
+    """A script that keeps queueing cannot hold the loop: what a callback queues runs in a later turn."""
+    assert serving.batch_wakeups()
+    session = FakeSession(CountingLoop(loop))
+    order: list[str] = []
+
+    def first() -> None:
+        order.append("first")
+        loop.call_soon(order.append, "another handle")  # another session's work, ready after this turn began
+        AppSession._call_soon_on_event_loop(session, lambda: order.append("queued during the drain"))  # type: ignore[arg-type]
+
+    gate = threading.Event()
+    loop.call_soon_threadsafe(gate.wait, 5)
+    AppSession._call_soon_on_event_loop(session, first)  # type: ignore[arg-type]
+    gate.set()
+    wait_for(loop)
+    assert order == ["first", "another handle", "queued during the drain"]
+
+
+def test_every_error_but_exit_is_reported_and_exit_still_runs_the_rest() -> None:
+    assert serving.batch_wakeups()
+    lp = asyncio.new_event_loop()
+    try:
+        counting = CountingLoop(lp)
+        session = FakeSession(counting)
+        ran: list[str] = []
+
+        class Stop(BaseException):
+            pass
+
+        def stop() -> None:
+            raise Stop("not an Exception")
+
+        def leave() -> None:
+            raise SystemExit(3)
+
+        for callback in (stop, lambda: ran.append("a"), leave, lambda: ran.append("b")):
+            AppSession._call_soon_on_event_loop(session, callback)  # type: ignore[arg-type]
+        with pytest.raises(SystemExit):  # as it would leave asyncio's own handle
+            lp.run_until_complete(asyncio.sleep(0))
+        assert ran == ["a"]
+        assert [type(e).__name__ for e in counting.errors] == ["Stop"]  # reported, and the next one ran
+        lp.run_until_complete(asyncio.sleep(0))
+        assert ran == ["a", "b"]  # not stranded behind the exit
+    finally:
+        lp.close()
 
 
 class FakeAsyncObjs:
@@ -191,6 +241,26 @@ def test_send_flag_is_set_directly_on_the_loop_and_scheduled_from_other_threads(
         assert objs.need_send_data.is_set()
     finally:
         lp.close()
+
+
+def test_a_theme_section_of_default_values_is_still_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """theme.base = "light" alone sets no field, yet Streamlit sends the section (as present): so does the memo."""
+    config.get_config_options()
+    original = app_session._populate_theme_msg
+    sections = config.get_options_for_section
+
+    def only_base(section: str) -> dict[str, Any]:
+        options = dict.fromkeys(sections(section), None)
+        return {**options, "base": "light"} if section == "theme" else options
+
+    monkeypatch.setattr(config, "get_options_for_section", only_base)
+    expected = theme_message(original)
+    assert expected.new_session.HasField("custom_theme")  # present ...
+    assert not expected.new_session.custom_theme.ListFields()  # ... with no field set (light is the default value)
+    assert serving.memo_theme()
+    got = theme_message(app_session._populate_theme_msg)
+    assert got.SerializeToString() == expected.SerializeToString()
+    assert got.new_session.HasField("custom_theme")
 
 
 def theme_message(populate: Callable[..., None]) -> ForwardMsg:
