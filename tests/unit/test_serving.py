@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -73,6 +74,13 @@ class FakeSession:
 
     def __init__(self, loop: CountingLoop) -> None:
         self._event_loop = loop
+
+
+def in_own_thread(test: Callable[[], None]) -> None:
+    """Run a test body in a thread of its own: it runs event loops, and in the full suite Playwright's sync
+    API keeps one running in the main thread (asyncio allows one running loop per thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(test).result(timeout=30)
 
 
 def wait_for(loop: asyncio.AbstractEventLoop) -> None:
@@ -169,6 +177,10 @@ def test_a_drain_runs_only_what_was_queued_when_its_turn_began(loop: asyncio.Abs
 
 def test_every_error_but_exit_is_reported_and_exit_still_runs_the_rest() -> None:
     assert serving.batch_wakeups()
+    in_own_thread(exit_and_errors)
+
+
+def exit_and_errors() -> None:
     lp = asyncio.new_event_loop()
     try:
         counting = CountingLoop(lp)
@@ -222,6 +234,10 @@ class FakeRuntime:
 
 def test_send_flag_is_set_directly_on_the_loop_and_scheduled_from_other_threads() -> None:
     assert serving.direct_send_flag()
+    in_own_thread(send_flag)
+
+
+def send_flag() -> None:
     lp = asyncio.new_event_loop()
     try:
         objs = FakeAsyncObjs(lp)
