@@ -17,9 +17,7 @@ that is to stay within --target (1.5x) of the minimal text page, and saves JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -29,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import MINIMAL_SERVE, RESULTS, ROOT, Target, markdown_table, minimal_targets
+from bench.common import MINIMAL_SERVE, RESULTS, ROOT, Target, markdown_table, minimal_targets, run_header, save_json
 from bench.load import Running, interleaved_costs, start_plain
 
 PROBE_APP = ROOT / "bench" / "frame_probe" / "serve.py"  # app.py beside it, through the project's launcher
@@ -139,18 +137,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = analyse({name_of(r): r["rerun_cpu_ms"] for r in results}, args.target)
     print(report(results, summary, args.target))
     payload = {
-        "command": "python bench/element_cost.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
-        "seconds": round(time.time() - started),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        **run_header("bench/element_cost.py", argv, started),
         "target": args.target,
         "variants": [v.__dict__ for v in VARIANTS],
         "script_cost": results,
         "summary": summary,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"\nsaved {args.out}")
+    save_json(args.out, payload)
     return 0
 
 

@@ -76,6 +76,7 @@ from bench.common import (
     minimal_targets,
     percentile,
     rss_bytes,
+    save_json,
 )
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) HipLensLoad/1.0 (like Chrome)"
@@ -1127,9 +1128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n## Server CPU per script run, by page (sessions one at a time, then several at once)\n\n" + tables["script_cost"])
     if memory:
         print("\n## Memory per idle session\n\n" + tables["memory"])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"\nsaved {args.out}")
+    save_json(args.out, payload)
     return 0
 
 

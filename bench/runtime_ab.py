@@ -13,9 +13,7 @@ the saving, and each page's ratio to the minimal chart page under the same runti
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -24,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import MINIMAL_SERVE, RESULTS, ROOT, Target, hiplens_targets, markdown_table, minimal_targets
+from bench.common import MINIMAL_SERVE, RESULTS, ROOT, Target, hiplens_targets, markdown_table, minimal_targets, run_header, save_json
 from bench.load import Running, interleaved_costs, start_plain
 
 STOCK = {"HIPLENS_STOCK_RUNTIME": "1"}
@@ -108,17 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     table, rows = report(results)
     print(table)
     payload = {
-        "command": "python bench/runtime_ab.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
-        "seconds": round(time.time() - started),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        **run_header("bench/runtime_ab.py", argv, started),
         "summary": rows,
         "script_cost": results,
         "table": table,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"\nsaved {args.out}")
+    save_json(args.out, payload)
     return 0
 
 
