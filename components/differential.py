@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from components.diagnosis import Ranked
 from components.knowledge.loader import KnowledgeBase
@@ -57,6 +58,14 @@ def options(kb: KnowledgeBase, group: str) -> list[str]:
     """The finding ids of a group, red flags last."""
     items = [f for f in kb.findings.values() if f.group == group]
     return [f.id for f in sorted(items, key=lambda f: (f.red_flag, list(kb.findings).index(f.id)))]
+
+
+def finding_choices(kb: KnowledgeBase) -> tuple[tuple[str, ...], Mapping[str, str]]:
+    """The findings the differential offers, history then examination then imaging (red flags last in
+    each group), and each one's label ("(red flag)" added where it is one)."""
+    offered = tuple(fid for group in GROUPS for fid in options(kb, group))
+    labels = {fid: kb.findings[fid].label + ("  (red flag)" if kb.findings[fid].red_flag else "") for fid in offered}
+    return offered, MappingProxyType(labels)
 
 
 @dataclass(frozen=True)

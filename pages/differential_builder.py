@@ -24,7 +24,7 @@ presets = {p.id: p for p in kb.settings.presets}
 render.page_head("Differential builder")
 with st.expander("The case", icon=":material/person:", expanded=not lecture_on()):
     setting, sex, age = ui.patient_inputs(kb)
-    yes, no = ui.finding_inputs(kb)
+    yes, no = ui.finding_inputs()
 case = CaseInput(tuple(yes), tuple(no))
 if case.ordered():
     step = reveal_controls("differential_step", len(case.ordered()), noun="finding")

@@ -18,7 +18,7 @@ from components.diagnosis import (
     red_flags_present,
     test_lr,
 )
-from components.differential import GROUPS, finding_test_names, options, resolve
+from components.differential import finding_choices, finding_test_names, resolve
 from components.knowledge.loader import KnowledgeBase
 from components.safety import md_escape
 from components.ui import cached, render
@@ -61,31 +61,27 @@ def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | Non
     return (setting or None), sex, (int(age) if age is not None else None)
 
 
-def finding_inputs(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+def finding_inputs() -> tuple[list[str], list[str]]:
     """Findings present and absent, each in the order entered; a finding cannot be both. Returns (yes, no).
 
     One list each, offered history first, then examination, then imaging (red flags last in their
     group): full-width fields keep long findings readable, and two inputs cost the server far less on
     every run than one pair per group.
     """
-    labels = {fid: f.label + ("  (red flag)" if f.red_flag else "") for fid, f in kb.findings.items()}
-    offered = [fid for group in GROUPS for fid in options(kb, group)]
-    chosen_no = st.session_state.get("differential_no", [])
-    present = st.multiselect(
-        "Findings present",
-        [o for o in offered if o not in chosen_no],
-        format_func=labels.get,
-        key="differential_yes",
-        placeholder="Add what the history, examination or imaging showed",
-    )
-    absent = st.multiselect(
-        "Findings absent",
-        [o for o in offered if o not in present],
-        format_func=labels.get,
-        key="differential_no",
-        placeholder="Add what was looked for and not found",
-    )
+    offered, labels = choices()
+    present = _findings("Findings present", "differential_yes", offered, labels, "Add what the history, examination or imaging showed")
+    absent = _findings("Findings absent", "differential_no", offered, labels, "Add what was looked for and not found")
     return present, absent
+
+
+choices = cached.pure(finding_choices)
+"""The offered findings and their labels, worked out once per process."""
+
+
+def _findings(label: str, key: str, offered: Sequence[str], labels: Mapping[str, str], placeholder: str) -> list[str]:
+    """One findings list; what the other list holds is not offered (a finding is present or absent, not both)."""
+    other = st.session_state.get("differential_no" if key == "differential_yes" else "differential_yes", [])
+    return st.multiselect(label, [o for o in offered if o not in other], format_func=labels.get, key=key, placeholder=placeholder)
 
 
 def red_flag_panel(kb: KnowledgeBase, flags: Sequence[str], citations: Citations) -> None:

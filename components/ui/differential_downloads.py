@@ -27,12 +27,12 @@ def differential_downloads(
     view_url: str,
 ) -> None:
     """A download menu of three files; each file is built only when it is asked for."""
-    today = dt.date.today()
-    url = f"{_origin()}{view_url}"
-    ranked, findings, suggestions = list(ranked), dict(findings), list(suggestions)  # this run's values, for the callables
     with download_menu("differential_downloads") as menu_open:
         if not menu_open:
             return
+        today = dt.date.today()
+        url = f"{_origin()}{view_url}"
+        ranked, findings, suggestions = list(ranked), dict(findings), list(suggestions)  # this run's values, for the callables
         st.download_button(
             "Differential (CSV)",
             data=lambda: differential_csv(kb, ranked, findings, sex=sex, age=age, setting=setting),

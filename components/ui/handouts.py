@@ -56,12 +56,12 @@ def handout_charts(kb: KnowledgeBase, conditions: Sequence[str], style: ChartSty
 
 def comparison_downloads(kb: KnowledgeBase, comparison: Comparison, view_url: str) -> None:
     """A download menu of three files (CSV, HTML handout, slides); each file is built only when it is asked for."""
-    today = dt.date.today()
-    url = f"{_origin()}{view_url}"
-    conditions = list(comparison.conditions)
     with download_menu("compare_downloads") as menu_open:
         if not menu_open:
             return
+        today = dt.date.today()
+        url = f"{_origin()}{view_url}"
+        conditions = list(comparison.conditions)
         st.download_button(
             "Table (CSV)",
             data=lambda: comparison_csv(kb, comparison),

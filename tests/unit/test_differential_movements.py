@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.diagnosis import rank
-from components.differential import movements, movements_markdown
+from components.differential import finding_choices, movements, movements_markdown
 from components.knowledge.loader import KnowledgeBase
 from components.safety import md_escape
 
@@ -54,3 +54,16 @@ def test_case_line_says_who_and_what_is_present_and_absent(kb: KnowledgeBase) ->
     # During a reveal the line holds only what has been shown, and says how much is still to come.
     early = case_line(kb, {"buttock_pain": True}, "female", 45, hidden=2)
     assert kb.findings["worse_sitting"].label not in early and early.endswith("**still to come:** 2 findings")
+
+
+def test_finding_choices_offer_every_finding_once_grouped_with_red_flags_marked(kb: KnowledgeBase) -> None:
+    offered, labels = finding_choices(kb)
+    assert sorted(offered) == sorted(kb.findings) and len(set(offered)) == len(offered)
+    groups = [kb.findings[f].group for f in offered]
+    assert groups == sorted(groups, key=["history", "examination", "imaging"].index)  # history, then examination, then imaging
+    for group in set(groups):
+        flags = [kb.findings[f].red_flag for f in offered if kb.findings[f].group == group]
+        assert flags == sorted(flags)  # red flags last within their group
+    for fid in offered:
+        assert labels[fid].startswith(kb.findings[fid].label)
+        assert labels[fid].endswith("(red flag)") == kb.findings[fid].red_flag

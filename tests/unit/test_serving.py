@@ -76,11 +76,19 @@ class FakeSession:
         self._event_loop = loop
 
 
-def in_own_thread(test: Callable[[], None]) -> None:
-    """Run a test body in a thread of its own: it runs event loops, and in the full suite Playwright's sync
-    API keeps one running in the main thread (asyncio allows one running loop per thread)."""
+def with_own_loop(test: Callable[[asyncio.AbstractEventLoop], None]) -> None:
+    """Run a test body with a fresh event loop, in a thread of its own: in the full suite Playwright's sync
+    API keeps a loop running in the main thread, and asyncio allows one running loop per thread."""
+
+    def body() -> None:
+        lp = asyncio.new_event_loop()
+        try:
+            test(lp)
+        finally:
+            lp.close()
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(test).result(timeout=30)
+        pool.submit(body).result(timeout=30)
 
 
 def wait_for(loop: asyncio.AbstractEventLoop) -> None:
@@ -177,35 +185,31 @@ def test_a_drain_runs_only_what_was_queued_when_its_turn_began(loop: asyncio.Abs
 
 def test_every_error_but_exit_is_reported_and_exit_still_runs_the_rest() -> None:
     assert serving.batch_wakeups()
-    in_own_thread(exit_and_errors)
+    with_own_loop(exit_and_errors)
 
 
-def exit_and_errors() -> None:
-    lp = asyncio.new_event_loop()
-    try:
-        counting = CountingLoop(lp)
-        session = FakeSession(counting)
-        ran: list[str] = []
+def exit_and_errors(lp: asyncio.AbstractEventLoop) -> None:
+    counting = CountingLoop(lp)
+    session = FakeSession(counting)
+    ran: list[str] = []
 
-        class Stop(BaseException):
-            pass
+    class Stop(BaseException):
+        pass
 
-        def stop() -> None:
-            raise Stop("not an Exception")
+    def stop() -> None:
+        raise Stop("not an Exception")
 
-        def leave() -> None:
-            raise SystemExit(3)
+    def leave() -> None:
+        raise SystemExit(3)
 
-        for callback in (stop, lambda: ran.append("a"), leave, lambda: ran.append("b")):
-            AppSession._call_soon_on_event_loop(session, callback)  # type: ignore[arg-type]
-        with pytest.raises(SystemExit):  # as it would leave asyncio's own handle
-            lp.run_until_complete(asyncio.sleep(0))
-        assert ran == ["a"]
-        assert [type(e).__name__ for e in counting.errors] == ["Stop"]  # reported, and the next one ran
+    for callback in (stop, lambda: ran.append("a"), leave, lambda: ran.append("b")):
+        AppSession._call_soon_on_event_loop(session, callback)  # type: ignore[arg-type]
+    with pytest.raises(SystemExit):  # as it would leave asyncio's own handle
         lp.run_until_complete(asyncio.sleep(0))
-        assert ran == ["a", "b"]  # not stranded behind the exit
-    finally:
-        lp.close()
+    assert ran == ["a"]
+    assert [type(e).__name__ for e in counting.errors] == ["Stop"]  # reported, and the next one ran
+    lp.run_until_complete(asyncio.sleep(0))
+    assert ran == ["a", "b"]  # not stranded behind the exit
 
 
 class FakeAsyncObjs:
@@ -234,29 +238,25 @@ class FakeRuntime:
 
 def test_send_flag_is_set_directly_on_the_loop_and_scheduled_from_other_threads() -> None:
     assert serving.direct_send_flag()
-    in_own_thread(send_flag)
+    with_own_loop(send_flag)
 
 
-def send_flag() -> None:
-    lp = asyncio.new_event_loop()
-    try:
-        objs = FakeAsyncObjs(lp)
-        runtime = FakeRuntime(objs)
+def send_flag(lp: asyncio.AbstractEventLoop) -> None:
+    objs = FakeAsyncObjs(lp)
+    runtime = FakeRuntime(objs)
 
-        async def on_the_loop() -> bool:
-            Runtime._enqueued_some_message(runtime)  # type: ignore[arg-type]
-            return objs.need_send_data.is_set()
+    async def on_the_loop() -> bool:
+        Runtime._enqueued_some_message(runtime)  # type: ignore[arg-type]
+        return objs.need_send_data.is_set()
 
-        assert lp.run_until_complete(on_the_loop())
-        assert objs.wakeups == 0  # no self-pipe write from the loop's own thread
-        objs.need_send_data.clear()
-        Runtime._enqueued_some_message(runtime)  # type: ignore[arg-type]  # from this thread, no loop running
-        assert objs.wakeups == 1
-        assert not objs.need_send_data.is_set()  # scheduled, not yet run
-        lp.run_until_complete(asyncio.sleep(0))
-        assert objs.need_send_data.is_set()
-    finally:
-        lp.close()
+    assert lp.run_until_complete(on_the_loop())
+    assert objs.wakeups == 0  # no self-pipe write from the loop's own thread
+    objs.need_send_data.clear()
+    Runtime._enqueued_some_message(runtime)  # type: ignore[arg-type]  # from this thread, no loop running
+    assert objs.wakeups == 1
+    assert not objs.need_send_data.is_set()  # scheduled, not yet run
+    lp.run_until_complete(asyncio.sleep(0))
+    assert objs.need_send_data.is_set()
 
 
 def test_a_theme_section_of_default_values_is_still_sent(monkeypatch: pytest.MonkeyPatch) -> None:
