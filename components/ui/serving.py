@@ -1,4 +1,4 @@
-"""Cheaper script runs in the server process: three narrow fixes to how Streamlit 1.67 hands messages over.
+"""Cheaper script runs in the server process: five narrow fixes to how Streamlit 1.67 hands messages over.
 
 Measured on HipLens's pages (bench/load.py, py-spy --gil), a warm script run spends much of its server CPU
 not in the page but in Streamlit's plumbing around each element:
@@ -13,23 +13,34 @@ not in the page but in Streamlit's plumbing around each element:
 3. Every run (not just a session's first) rebuilds the `new_session` message's theme from the
    configuration, section by section (about 6% of a HipLens run's CPU with its light and dark
    themes). `memo_theme` builds each theme section once per configuration.
+4. The event loop hands itself back (`await asyncio.sleep(0)`) after every single message it sends, so
+   a run of 30 elements costs 30 loop turns and 30 wake-ups of the websocket's sender task.
+   `fewer_flush_yields` hands it back once per 32 messages: the sender then writes them in one go,
+   and no session holds the loop for longer than 32 messages take to queue.
+5. Every radio, selectbox, number input, slider, text and date widget builds the whole filtered
+   session state (each value deserialized and presented) only to ask whether its own key holds
+   None: the cost of each widget grows with everything else in session state. `keyed_state_lookup`
+   gives those widgets a view that works out the one key they ask for, the same way.
 
-Each fix replaces one private method of Streamlit 1.67 and keeps what it does (each session's
-callbacks in order, errors reported as asyncio reports them, events after the loop closed dropped,
-the same theme message) at a lower cost. The one difference: callbacks that queue up while the loop
-is busy run together in its next turn rather than one per turn. Each is applied only on Streamlit
-1.67 and only where the method it replaces exists; anything else leaves Streamlit as it is and logs
-why. `HIPLENS_STOCK_RUNTIME=1` turns them all off (benchmarks
-compare both).
+Each fix replaces one private method or module name of Streamlit 1.67 and keeps what it does (each
+session's callbacks and messages in order, errors reported as asyncio reports them, events after the
+loop closed dropped, the same theme message, the same widget values) at a lower cost. The
+differences: callbacks that queue up while the loop is busy run together in its next turn rather
+than one per turn, and the loop's other tasks get a turn after every 32 messages, not every one.
+Each is applied only on Streamlit 1.67 and only where what it replaces exists as expected; anything
+else leaves Streamlit as it is and logs
+why. `HIPLENS_STOCK_RUNTIME=1` turns them all off, and a list of fix names turns off those
+(benchmarks compare both).
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import inspect
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import streamlit
@@ -37,6 +48,8 @@ from streamlit import config
 from streamlit.runtime import app_session
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.runtime import Runtime
+from streamlit.runtime.state import session_state as _session_state
+from streamlit.runtime.state.common import is_element_id, is_keyed_element_id
 
 LOG = logging.getLogger("hiplens.serving")
 STOCK_ENV = "HIPLENS_STOCK_RUNTIME"
@@ -142,22 +155,163 @@ def memo_theme() -> bool:
     return True
 
 
+FLUSH_BATCH = 32
+"""Messages the event loop sends before it hands itself back to other tasks (Streamlit: 1)."""
+
+
+class _FlushAsyncio:
+    """streamlit.runtime.runtime's `asyncio`: the same module, except that only every `every`-th `sleep(0)` suspends."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    def sleep(self, delay: float, result: Any = None) -> Any:
+        if delay == 0:
+            self.calls += 1
+            if self.calls % self.every:
+                return _no_wait(result)
+        return asyncio.sleep(delay, result)
+
+
+async def _no_wait(result: Any = None) -> Any:
+    return result
+
+
+def fewer_flush_yields(every: int = FLUSH_BATCH) -> bool:
+    """Runtime._loop_coroutine: hand the loop back once per `every` messages sent, not after each one.
+
+    The loop's only `sleep(0)` is the one after each message (checked in its source); its sleeps with a
+    delay, and every other use of asyncio in streamlit.runtime.runtime, are untouched.
+    """
+    from streamlit.runtime import runtime as runtime_module
+
+    try:
+        source = inspect.getsource(Runtime._loop_coroutine)
+    except (AttributeError, OSError, TypeError):
+        return False
+    if runtime_module.__dict__.get("asyncio") is not asyncio or source.count("asyncio.sleep(0)") != 1:
+        return False
+    runtime_module.asyncio = _FlushAsyncio(every)  # type: ignore[attr-defined]
+    return True
+
+
+class KeyedStateView(Mapping[str, Any]):
+    """SessionState.filtered_state as the widgets use it (`key in view and view[key] is None`), worked out per key.
+
+    A key's entry is found the way filtered_state finds it (the same keys, in the same order, the same
+    exceptions skipped, the last one found wins), but only the entries for that key are looked up.
+    Iterating or counting builds the whole filtered state, as before.
+    """
+
+    def __init__(self, safe_state: Any) -> None:
+        self._safe = safe_state
+
+    def _lookup(self, key: str) -> tuple[bool, Any]:
+        with self._safe._lock:
+            state = self._safe._state
+            id_to_key = state._key_id_mapper.id_key_mapping
+            found, value = False, None
+            for k in state._keys():
+                if _session_state._is_internal_key(k):
+                    continue
+                if not is_element_id(k):
+                    if k == key:
+                        found, value = True, state[k]
+                elif is_keyed_element_id(k):
+                    try:
+                        if id_to_key[k] == key:
+                            found, value = True, state[k]
+                    except KeyError:
+                        pass
+            return found, value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._lookup(key)[0]
+
+    def __getitem__(self, key: str) -> Any:
+        found, value = self._lookup(key)
+        if not found:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._safe.filtered_state)
+
+    def __len__(self) -> int:
+        return len(self._safe.filtered_state)
+
+
+class _KeyedSessionState:
+    """A widget module's get_session_state(): the session state, with filtered_state as a KeyedStateView."""
+
+    def __init__(self, safe_state: Any) -> None:
+        self._safe = safe_state
+
+    @property
+    def filtered_state(self) -> KeyedStateView:
+        return KeyedStateView(self._safe)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._safe, name)
+
+
+WIDGET_MODULES = ("radio", "selectbox", "number_input", "slider", "text_widgets", "time_widgets")
+
+
+def keyed_state_lookup() -> bool:
+    """Each widget module's get_session_state: its filtered_state looks up one key instead of building them all."""
+    import importlib
+
+    from streamlit.runtime.state import session_state_proxy
+    from streamlit.runtime.state.safe_session_state import SafeSessionState
+
+    methods = ("_keys", "filtered_state", "__getitem__")
+    if not all(hasattr(_session_state.SessionState, n) for n in methods) or not hasattr(_session_state, "_is_internal_key"):
+        return False
+    if "_lock" not in inspect.getsource(SafeSessionState.__init__):
+        return False
+    modules = [importlib.import_module(f"streamlit.elements.widgets.{name}") for name in WIDGET_MODULES]
+    if any(m.__dict__.get("get_session_state") is not session_state_proxy.get_session_state for m in modules):
+        return False
+    original = session_state_proxy.get_session_state
+
+    def get_session_state() -> _KeyedSessionState:
+        return _KeyedSessionState(original())
+
+    for module in modules:
+        module.get_session_state = get_session_state  # type: ignore[attr-defined]
+    return True
+
+
 FIXES: dict[str, Callable[[], bool]] = {
     "batch_wakeups": batch_wakeups,
     "direct_send_flag": direct_send_flag,
     "memo_theme": memo_theme,
+    "fewer_flush_yields": fewer_flush_yields,
+    "keyed_state_lookup": keyed_state_lookup,
 }
 
 
 def tune_streamlit() -> dict[str, bool]:
-    """Apply every fix that fits the installed Streamlit (unless HIPLENS_STOCK_RUNTIME=1); returns which applied."""
+    """Apply every fix that fits the installed Streamlit; returns which applied.
+
+    HIPLENS_STOCK_RUNTIME=1 applies none; a comma-separated list of fix names (FIXES) leaves those out,
+    to measure one fix against the rest.
+    """
     if os.environ.get(STOCK_ENV) == "1":
         LOG.info("%s=1: Streamlit's runtime is left as it is", STOCK_ENV)
         return dict.fromkeys(FIXES, False)
     if not streamlit.__version__.startswith(SUPPORTED):
         LOG.warning("Streamlit %s is not %sx: its runtime is left as it is", streamlit.__version__, SUPPORTED)
         return dict.fromkeys(FIXES, False)
-    applied = {name: fix() for name, fix in FIXES.items()}
+    off = {name.strip() for name in os.environ.get(STOCK_ENV, "").split(",")} & set(FIXES)
+    if off:
+        LOG.info("%s: %s left as Streamlit has them", STOCK_ENV, ", ".join(sorted(off)))
+    applied = {name: False if name in off else fix() for name, fix in FIXES.items()}
     for name, ok in applied.items():
         if not ok:
             LOG.warning("%s not applied: the Streamlit method it replaces was not found", name)

@@ -8,6 +8,7 @@ run the app through serve.py, which applies all of them, end to end.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,15 +19,21 @@ import streamlit
 from streamlit import config
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime import app_session
+from streamlit.runtime import runtime as runtime_module
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.runtime import Runtime
+from streamlit.runtime.state import session_state_proxy
+from streamlit.testing.v1 import AppTest
 
 from components.ui import serving
 
+WIDGET_MODULES = [importlib.import_module(f"streamlit.elements.widgets.{name}") for name in serving.WIDGET_MODULES]
 PATCHED = [
     (AppSession, "_call_soon_on_event_loop"),
     (Runtime, "_enqueued_some_message"),
     (app_session, "_populate_theme_msg"),
+    (runtime_module, "asyncio"),
+    *((module, "get_session_state") for module in WIDGET_MODULES),
 ]
 
 
@@ -106,6 +113,8 @@ def test_the_installed_streamlit_takes_every_fix(monkeypatch: pytest.MonkeyPatch
     assert AppSession.__dict__["_call_soon_on_event_loop"].__module__ == serving.__name__
     assert Runtime.__dict__["_enqueued_some_message"].__module__ == serving.__name__
     assert app_session._populate_theme_msg.__module__ == serving.__name__
+    assert isinstance(runtime_module.asyncio, serving._FlushAsyncio)
+    assert all(m.get_session_state is not session_state_proxy.get_session_state for m in WIDGET_MODULES)
 
 
 def test_the_stock_switch_leaves_streamlit_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,6 +122,16 @@ def test_the_stock_switch_leaves_streamlit_as_it_is(monkeypatch: pytest.MonkeyPa
     before = [owner.__dict__[name] for owner, name in PATCHED]
     assert serving.tune_streamlit() == dict.fromkeys(serving.FIXES, False)
     assert [owner.__dict__[name] for owner, name in PATCHED] == before
+
+
+def test_the_stock_switch_can_name_the_fixes_to_leave_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not streamlit.__version__.startswith(serving.SUPPORTED):
+        return
+    monkeypatch.setenv(serving.STOCK_ENV, "fewer_flush_yields, memo_theme,unknown")
+    applied = serving.tune_streamlit()
+    assert {name for name, ok in applied.items() if not ok} == {"fewer_flush_yields", "memo_theme"}
+    assert runtime_module.asyncio is asyncio
+    assert AppSession.__dict__["_call_soon_on_event_loop"].__module__ == serving.__name__
 
 
 def test_batched_callbacks_all_run_in_order_with_fewer_wakeups(loop: asyncio.AbstractEventLoop) -> None:
@@ -308,3 +327,87 @@ def test_theme_memo_builds_the_same_message_once_per_section() -> None:
     first, second = theme_message(memo), theme_message(memo)
     assert first == expected and second == expected
     assert len(calls) == 6  # each of the six sections built once, not once per run
+
+
+def test_the_loop_yields_once_per_batch_of_messages_and_sleeps_as_before() -> None:
+    assert serving.fewer_flush_yields(every=4)
+    shim = runtime_module.asyncio
+    assert shim.Event is asyncio.Event and shim.wait is asyncio.wait  # the rest of asyncio is untouched
+
+    def body(lp: asyncio.AbstractEventLoop) -> None:
+        turns = 0
+
+        async def other_task() -> None:
+            nonlocal turns
+            while True:
+                turns += 1
+                await asyncio.sleep(0)
+
+        async def flush(messages: int) -> tuple[int, float]:
+            task = asyncio.ensure_future(other_task())
+            await asyncio.sleep(0)  # let it start
+            start = turns
+            for _ in range(messages):
+                await shim.sleep(0)  # what Runtime._loop_coroutine does after each message
+            seen = turns - start
+            before = lp.time()
+            assert await shim.sleep(0.02, "kept") == "kept"  # a delay still sleeps, and returns its result
+            task.cancel()
+            return seen, lp.time() - before
+
+        seen, slept = lp.run_until_complete(flush(12))
+        assert seen == 3  # 12 messages, a turn for other tasks after every 4th (Streamlit: 12)
+        assert slept >= 0.015
+
+    with_own_loop(body)
+
+
+def test_the_loop_fix_applies_only_to_the_loop_it_was_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Runtime, "_loop_coroutine", lambda self: None)  # a loop without its sleep(0)
+    assert not serving.fewer_flush_yields()
+    assert runtime_module.asyncio is asyncio
+
+
+def keyed_state_script() -> None:
+    import streamlit as st
+
+    st.session_state.setdefault("plain", 1)
+    st.session_state.setdefault("preset_none", None)
+    if "picked" not in st.session_state:
+        st.session_state["picked"] = None  # set before its widget: the widget must start empty
+    st.radio("Radio", ["a", "b"], key="r", index=None)
+    st.selectbox("Select", ["x", "y"], key="picked")
+    st.selectbox("Keyless", ["x", "y"])
+    st.number_input("Number", key="n", value=None)
+    st.number_input("Number with a value", key="n2", value=3)
+    st.text_input("Text", key="t")
+    st.slider("Slider", 0, 10, 4, key="sl")
+
+
+def test_the_keyed_view_agrees_with_filtered_state_on_every_key() -> None:
+    at = AppTest.from_function(keyed_state_script).run()
+    at.radio(key="r").set_value("b").run()
+    safe = at.session_state._state
+    full = safe.filtered_state
+    view = serving.KeyedStateView(safe)
+    internal = [k for k in safe._state._keys() if k not in full]
+    assert internal  # keyless widgets and internal keys are in session state, and not in filtered_state
+    for key in [*full, *internal, "missing", ""]:
+        assert (key in view) == (key in full), key
+        if key in full:
+            assert view[key] == full[key], key
+        else:
+            with pytest.raises(KeyError):
+                view[key]
+    assert dict(view) == full and len(view) == len(full)
+
+
+def test_widgets_read_a_none_from_session_state_the_same_way_with_the_fix() -> None:
+    def values() -> list[Any]:
+        at = AppTest.from_function(keyed_state_script).run()
+        return [at.selectbox(key="picked").value, at.radio(key="r").value, at.number_input(key="n").value, at.slider(key="sl").value]
+
+    stock = values()
+    assert stock == [None, None, None, 4]
+    assert serving.keyed_state_lookup()
+    assert values() == stock
