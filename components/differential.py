@@ -119,13 +119,18 @@ def finding_test_names(kb: KnowledgeBase, finding: str, limit: int = 2) -> list[
     return names[:limit]
 
 
-def case_line(kb: KnowledgeBase, shown: Mapping[str, bool], sex: str | None, age: int | None, hidden: int = 0) -> str:
-    """The case in one line of Markdown: who, what is present, what is absent, and how many findings a reveal still holds back.
+def case_line(
+    kb: KnowledgeBase, shown: Mapping[str, bool], sex: str | None, age: int | None, hidden: int = 0, setting: str | None = None
+) -> str:
+    """The case in one line of Markdown: who (and the setting, if one is chosen), what is present, what is absent,
+    and how many findings a reveal still holds back.
 
-    For a projector, where the inputs are folded: `shown` holds the findings shown so far (id -> present), never the
-    ones still to come.
+    For when the inputs are folded (a linked case, a projector): `shown` holds the findings shown so far
+    (id -> present), never the ones still to come; `setting` is the chosen setting's label.
     """
     who = ", ".join(x for x in (sex, f"{age} years" if age is not None else None) if x) or "sex and age not given"
+    if setting:
+        who = f"{who} · {setting}"
     present = ", ".join(md_escape(kb.findings[f].label) for f, yes in shown.items() if yes) or "none entered"
     absent = ", ".join(md_escape(kb.findings[f].label) for f, yes in shown.items() if not yes) or "none entered"
     more = f" · **still to come:** {hidden} finding{'s' if hidden != 1 else ''}" if hidden else ""

@@ -11,7 +11,6 @@ from components.ui import differential as ui
 from components.ui import render
 from components.ui.differential_downloads import differential_downloads
 from components.ui.kb import get_kb
-from components.ui.lecture import lecture_on
 from components.ui.links import read_view, show_notices, write_view
 from components.ui.reveal import reveal_controls
 
@@ -22,9 +21,7 @@ show_notices(st.session_state.pop("differential_contradictions", []))
 presets = {p.id: p for p in kb.settings.presets}
 
 render.page_head("Differential builder")
-with st.expander("The case", icon=":material/person:", expanded=not lecture_on()):
-    setting, sex, age = ui.patient_inputs(kb)
-    yes, no = ui.finding_inputs()
+case_open, setting, sex, age, yes, no = ui.case_panel(kb)
 case = CaseInput(tuple(yes), tuple(no))
 if case.ordered():
     step = reveal_controls("differential_step", len(case.ordered()), noun="finding")
@@ -33,10 +30,12 @@ else:
         show_notices(["'step' needs findings to reveal; it was ignored."])
     step = st.session_state["differential_step"] = 0
 findings = case.findings(step)
-if lecture_on():
-    # The inputs are folded away on a projector: the hall sees what the ranking rests on, and no more
-    # than the reveal has shown.
-    st.markdown(case_line(kb, findings, sex, age, hidden=len(case.ordered()) - len(findings)))
+if not case_open:
+    # The inputs are folded (a linked case, a projector): the line says what the ranking rests on, and no
+    # more than the reveal has shown.
+    st.markdown(
+        case_line(kb, findings, sex, age, hidden=len(case.ordered()) - len(findings), setting=presets[setting].label if setting else None)
+    )
 if step:
     fid, present = case.ordered()[step - 1]
     st.markdown(f"**Just added:** {md_escape(kb.findings[fid].label)} ({'present' if present else 'absent'})")

@@ -23,6 +23,7 @@ from components.knowledge.loader import KnowledgeBase
 from components.safety import md_escape
 from components.ui import cached, render
 from components.ui.kb import get_kb
+from components.ui.lecture import lecture_on
 
 INDEPENDENCE_NOTE = (
     "How this is worked out: Bayes' theorem with each finding treated as independent of the others once the "
@@ -38,9 +39,46 @@ def seed_from_link(kb: KnowledgeBase, values: Mapping[str, object]) -> None:
     st.session_state["differential_yes"] = list(case.yes)
     st.session_state["differential_no"] = list(case.no)
     st.session_state["differential_contradictions"] = list(case.notices)
+    # A linked case opens folded, its line saying what it holds; an empty builder opens ready for input.
+    st.session_state[CASE_KEY] = not (case.yes or case.no) and not lecture_on()
 
 
 NO_SETTING = ""
+CASE_KEY = "differential_case"
+_CASE_LECTURE = "_differential_case_lecture"
+INPUT_KEYS = ("differential_setting", "differential_sex", "differential_age", "differential_yes", "differential_no")
+
+
+def case_panel(kb: KnowledgeBase) -> tuple[bool, str | None, str | None, int | None, list[str], list[str]]:
+    """The case's inputs in a panel that draws them only while it is open; returns (open, setting, sex, age, yes, no).
+
+    Folded, the five inputs are not drawn at all (the page shows the case in one line instead): each is a
+    widget the server builds, registers and sends on every script run, most of a run's cost. Their values
+    stay in session state while folded (persist_state="page"), and the panel opens with them. A linked
+    case and a projector start folded, an empty builder open; entering lecture mode folds it, leaving
+    lecture mode opens it.
+    """
+    lecture = lecture_on()
+    if st.session_state.get(_CASE_LECTURE) != lecture:
+        if _CASE_LECTURE in st.session_state:
+            st.session_state[CASE_KEY] = not lecture
+        st.session_state[_CASE_LECTURE] = lecture
+    st.session_state.setdefault(CASE_KEY, not lecture)
+    with st.expander("The case", icon=":material/person:", key=CASE_KEY, on_change="rerun") as panel:
+        if panel.open:
+            setting, sex, age = patient_inputs(kb)
+            yes, no = finding_inputs()
+            return True, setting, sex, age, yes, no
+    state = st.session_state
+    age = state.get("differential_age")
+    return (
+        False,
+        state.get("differential_setting") or None,
+        state.get("differential_sex"),
+        int(age) if age is not None else None,
+        list(state.get("differential_yes") or []),
+        list(state.get("differential_no") or []),
+    )
 
 
 def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | None]:
@@ -55,9 +93,12 @@ def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | Non
         [NO_SETTING, *presets],
         key="differential_setting",
         format_func=lambda s: presets[s].label if s in presets else "No setting: equal pre-test probabilities",
+        persist_state="page",
     )
-    sex = row.segmented_control("Sex", ["female", "male"], key="differential_sex")
-    age = row.number_input("Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age", width=160)
+    sex = row.segmented_control("Sex", ["female", "male"], key="differential_sex", persist_state="page")
+    age = row.number_input(
+        "Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age", width=160, persist_state="page"
+    )
     return (setting or None), sex, (int(age) if age is not None else None)
 
 
@@ -81,7 +122,9 @@ choices = cached.pure(finding_choices)
 def _findings(label: str, key: str, offered: Sequence[str], labels: Mapping[str, str], placeholder: str) -> list[str]:
     """One findings list; what the other list holds is not offered (a finding is present or absent, not both)."""
     other = st.session_state.get("differential_no" if key == "differential_yes" else "differential_yes", [])
-    return st.multiselect(label, [o for o in offered if o not in other], format_func=labels.get, key=key, placeholder=placeholder)
+    return st.multiselect(
+        label, [o for o in offered if o not in other], format_func=labels.get, key=key, placeholder=placeholder, persist_state="page"
+    )
 
 
 def red_flag_panel(kb: KnowledgeBase, flags: Sequence[str], citations: Citations) -> None:
@@ -240,9 +283,8 @@ def results(
     found = dict(findings)
     red_flag_panel(kb, red_flags_present(kb, found), citations)
     render.chart(cached.chart("differential", ranked), key="differential_chart", note=INDEPENDENCE_NOTE)
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        reasons(kb, ranked, found, citations, sex=sex, age=age)
-    with right:
-        suggestions(kb, suggested, heading=True)
+    # One under the other, not in columns: a pair of columns is three more blocks on every script run,
+    # and phones stack them anyway.
+    reasons(kb, ranked, found, citations, sex=sex, age=age)
+    suggestions(kb, suggested, heading=True)
     return tuple(citations.order)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
 from tests.app.helpers import all_markdown, link_notices, open_page, query_list
 
 CASE = {
@@ -13,10 +15,21 @@ CASE = {
 }
 
 
+def open_case(at: AppTest) -> AppTest:
+    """Open the differential's folded case panel, as a click on "The case" does."""
+    at.session_state["differential_case"] = True
+    return at.run()
+
+
+def case_lines(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**The case:**")]
+
+
 def test_deep_link_restores_the_case() -> None:
     at = open_page("differential", CASE)
     assert not at.exception, [e.value for e in at.exception]
     assert not link_notices(at)
+    open_case(at)
     assert at.multiselect(key="differential_yes").value == ["buttock_pain", "worse_sitting", "positive_fair_or_piriformis_test"]
     assert at.multiselect(key="differential_no").value == ["low_back_pain"]
     assert at.segmented_control(key="differential_sex").value == "female"
@@ -29,7 +42,7 @@ def test_deep_link_restores_the_case() -> None:
 
 def test_findings_keep_the_links_order_and_one_state_each() -> None:
     """Imaging before history stays in that order (the reveal follows it); a finding present is not offered as absent."""
-    at = open_page("differential", {"yes": ["disc_herniation_on_mri", "buttock_pain"], "no": ["low_back_pain"]})
+    at = open_case(open_page("differential", {"yes": ["disc_herniation_on_mri", "buttock_pain"], "no": ["low_back_pain"]}))
     assert not at.exception
     assert at.multiselect(key="differential_yes").value == ["disc_herniation_on_mri", "buttock_pain"]
     assert query_list(at, "yes") == ["disc_herniation_on_mri", "buttock_pain"]
@@ -42,7 +55,7 @@ def test_findings_keep_the_links_order_and_one_state_each() -> None:
 
 
 def test_adding_a_finding_changes_the_ranking_and_the_url() -> None:
-    at = open_page("differential", {"yes": ["buttock_pain"]})
+    at = open_case(open_page("differential", {"yes": ["buttock_pain"]}))
     before = next(e.label for e in at.expander if "%" in e.label)
     at.multiselect(key="differential_yes").set_value(["buttock_pain", "disc_herniation_on_mri"]).run()
     assert not at.exception
@@ -50,6 +63,42 @@ def test_adding_a_finding_changes_the_ranking_and_the_url() -> None:
     assert before != after
     assert after.startswith("Lumbar")
     assert "disc_herniation_on_mri" in query_list(at, "yes")
+
+
+def test_a_linked_case_opens_folded_and_keeps_its_values_folded_and_open() -> None:
+    """A link's case is one line until "The case" is opened; values entered survive folding, and the ranking uses them."""
+    at = open_page("differential", CASE)
+    assert not at.multiselect and not at.number_input and not at.segmented_control, "folded: no inputs drawn"
+    (line,) = case_lines(at)
+    assert "female, 45 years" in line and "Primary care" in line and "Worse with sitting" in line and "Low back pain" in line
+    open_case(at)
+    assert not case_lines(at), "open: the inputs say it"
+    at.multiselect(key="differential_yes").set_value(["buttock_pain", "disc_herniation_on_mri"]).run()
+    at.number_input(key="differential_age").set_value(60).run()
+    ranked = next(e.label for e in at.expander if "%" in e.label)
+    at.session_state["differential_case"] = False
+    at.run()
+    assert not at.exception and not at.multiselect
+    (line,) = case_lines(at)
+    assert "60 years" in line and "disc herniation on MRI" in line and "Worse with sitting" not in line
+    assert next(e.label for e in at.expander if "%" in e.label) == ranked, "folded, the ranking still rests on the case"
+    assert query_list(at, "age") == ["60"] and query_list(at, "yes") == ["buttock_pain", "disc_herniation_on_mri"]
+    open_case(at)
+    assert at.multiselect(key="differential_yes").value == ["buttock_pain", "disc_herniation_on_mri"]
+    assert at.number_input(key="differential_age").value == 60
+    assert at.segmented_control(key="differential_sex").value == "female"
+
+
+def test_an_empty_builder_opens_ready_for_input_and_lecture_mode_folds_it() -> None:
+    at = open_page("differential", {})
+    assert at.multiselect(key="differential_yes").value == [] and not case_lines(at)
+    at.session_state["lecture_mode"] = True  # what the sidebar's switch sets (AppTest's switch_page skips the frame)
+    at.run()
+    assert not at.exception and not at.multiselect, "entering lecture mode folds the inputs"
+    assert case_lines(at) == ["**The case:** sex and age not given · **present:** none entered · **absent:** none entered"]
+    at.session_state["lecture_mode"] = False
+    at.run()
+    assert at.multiselect(key="differential_yes").value == [], "leaving it opens them again"
 
 
 def test_red_flag_shows_do_not_miss_panel_above_the_ranking() -> None:
@@ -67,6 +116,7 @@ def test_contradictory_and_bad_link_values_give_notices() -> None:
     notices = " ".join(link_notices(at)).replace("\\", "")
     for word in ("nonsense", "both present and absent", "'sex'", "'age'", "'setting'"):
         assert word in notices, (word, notices)
+    open_case(at)
     assert at.multiselect(key="differential_yes").value == []
     assert at.segmented_control(key="differential_sex").value is None
 

@@ -201,21 +201,27 @@ def test_case_step_table_is_projector_sized_text_in_lecture_mode(browser: Browse
 
 
 def test_differential_shows_its_case_in_lecture_mode(browser: Browser, app_server: Server) -> None:
-    """The case's inputs are folded on a projector: one line in projector-sized type says what the ranking rests on."""
+    """A linked case's inputs are folded: one line (in projector-sized type in lecture mode) says what the ranking
+    rests on; opening "The case" shows the inputs holding the link's values, and the line goes."""
     page, log = lecture_page(browser)
     case = "differential?yes=buttock_pain&yes=worse_sitting&no=low_back_pain&sex=female&age=45"
     for lecture in (True, False):
         page.goto(f"{app_server.url}/{case}" + ("&lecture=true" if lecture else ""))
         wait_for_app(page)
         line = page.locator("[data-testid='stMarkdownContainer'] p").filter(has_text="The case:")
+        expect(line).to_have_count(1)
+        expect(line).to_contain_text("female, 45 years")
+        expect(line).to_contain_text("Buttock pain")
+        assert "Low back pain" in line.inner_text().split("absent:")[1]
+        expect(page.locator("[data-testid='stMultiSelect']")).to_have_count(0)
         if lecture:
-            expect(line).to_have_count(1)
-            expect(line).to_contain_text("female, 45 years")
-            expect(line).to_contain_text("Buttock pain")
-            assert "Low back pain" in line.inner_text().split("absent:")[1]
             assert min(font_px(page, "[data-testid='stMarkdownContainer'] p:has-text('The case:')")) >= 22
-        else:
-            expect(line).to_have_count(0)
+    page.locator("[data-testid='stExpander'] summary").filter(has_text="The case").click()
+    present = page.locator("[data-testid='stMultiSelect']").filter(has_text="Findings present")
+    expect(present).to_contain_text("Buttock pain")
+    expect(present).to_contain_text("Worse with sitting")
+    expect(page.locator("[data-testid='stNumberInput'] input")).to_have_value("45")
+    expect(line).to_have_count(0)
     # Revealing step by step: at step 1 the line holds the first finding only, not the ones still to come.
     page.goto(f"{app_server.url}/{case}&step=1&lecture=true")
     wait_for_app(page)

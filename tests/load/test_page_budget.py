@@ -27,7 +27,7 @@ BUDGET: dict[str, tuple[int, int]] = {
     "explorer": (25, 2),
     "compare": (18, 5),
     "charts": (22, 3),
-    "differential": (27, 10),
+    "differential": (18, 5),
     "tests": (24, 3),
     "cases": (15, 5),
     "quiz": (17, 10),
