@@ -12,7 +12,7 @@ from components.ui import render
 from components.ui.differential_downloads import differential_downloads
 from components.ui.kb import get_kb
 from components.ui.links import read_view, show_notices, write_view
-from components.ui.reveal import reveal_controls
+from components.ui.reveal import reveal_controls, reveal_step
 
 kb = get_kb()
 keys = {"sex": "differential_sex", "age": "differential_age", "setting": "differential_setting", "step": "differential_step"}
@@ -24,18 +24,19 @@ render.page_head("Differential builder")
 case_open, setting, sex, age, yes, no = ui.case_panel(kb)
 case = CaseInput(tuple(yes), tuple(no))
 if case.ordered():
-    step = reveal_controls("differential_step", len(case.ordered()), noun="finding")
+    step = reveal_step("differential_step", len(case.ordered()))
 else:
     if st.session_state.get("differential_step"):
         show_notices(["'step' needs findings to reveal; it was ignored."])
     step = st.session_state["differential_step"] = 0
 findings = case.findings(step)
 if not case_open:
-    # The inputs are folded (a linked case, a projector): the line says what the ranking rests on, and no
-    # more than the reveal has shown.
-    st.markdown(
-        case_line(kb, findings, sex, age, hidden=len(case.ordered()) - len(findings), setting=presets[setting].label if setting else None)
-    )
+    # The inputs are folded (a linked case, a projector): right under "The case", one line says what the
+    # ranking rests on, and no more than the reveal has shown.
+    label = presets[setting].label if setting else None
+    st.markdown(case_line(kb, findings, sex, age, hidden=len(case.ordered()) - len(findings), setting=label))
+if case.ordered():
+    reveal_controls("differential_step", len(case.ordered()), noun="finding")
 if step:
     fid, present = case.ordered()[step - 1]
     st.markdown(f"**Just added:** {md_escape(kb.findings[fid].label)} ({'present' if present else 'absent'})")

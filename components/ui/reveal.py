@@ -11,13 +11,19 @@ def _set(key: str, value: int) -> None:
     st.session_state[key] = value
 
 
-def reveal_controls(key: str, total: int, *, noun: str = "row") -> int:
-    """Controls for revealing `total` items one at a time; returns how many to show (0 = all, no reveal)."""
+def reveal_step(key: str, total: int) -> int:
+    """The reveal's step for `total` items (0 = all shown), a bad one dropped with a notice; draws no control."""
     step = st.session_state.get(key, 0)
     if not isinstance(step, int) or step < 0 or step > total:
         show_notices([f"'step' {step!r} is outside 1-{total}; everything is shown."])
         step = 0
     st.session_state[key] = step
+    return step
+
+
+def reveal_controls(key: str, total: int, *, noun: str = "row") -> int:
+    """Controls for revealing `total` items one at a time; returns how many to show (0 = all, no reveal)."""
+    step = reveal_step(key, total)
     if step == 0:
         # One button needs no row of its own (every element is a message on every script run).
         st.button(
