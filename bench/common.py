@@ -27,6 +27,9 @@ HIPLENS_QUERIES: dict[str, str] = {
     "explorer": "condition=ifi",
     "differential": "yes=buttock_pain&yes=worse_sitting&sex=female&age=45",
 }
+# Pages measured a second time, in another state: target key -> (page key, query string). A linked case
+# opens the differential builder with its inputs folded; an empty builder opens with them drawn.
+EXTRA_VIEWS: dict[str, tuple[str, str]] = {"differential_open": ("differential", "")}
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Target:
 
 
 def hiplens_targets() -> list[Target]:
-    """Every registered HipLens page (components/ui/nav.py registered()), in navigation order."""
+    """Every registered HipLens page (components/ui/nav.py registered()), in navigation order, then EXTRA_VIEWS."""
     from components.links import PAGES
     from components.ui.links import PAGE_FILES
     from components.ui.nav import registered
@@ -58,6 +61,11 @@ def hiplens_targets() -> list[Target]:
         query = HIPLENS_QUERIES.get(entry.key, "")
         url = f"{path}?{query}" if query else path
         out.append(Target("hiplens", entry.key, url, PAGE_FILES[entry.key], path, query))
+    present = {entry.key for entry in registered()}
+    for key, (page, query) in EXTRA_VIEWS.items():
+        if page in present:
+            path = PAGES[page].url_path
+            out.append(Target("hiplens", key, f"{path}?{query}" if query else path, PAGE_FILES[page], path, query))
     return out
 
 

@@ -34,6 +34,7 @@ BUDGET: dict[str, tuple[int, int]] = {
     "flashcards": (13, 5),
     "glossary": (17, 3),
     "sources": (13, 4),
+    "differential_open": (21, 9),
 }
 
 
