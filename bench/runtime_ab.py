@@ -1,7 +1,8 @@
 """What serve.py's runtime fixes save: `python bench/runtime_ab.py [--rounds 3] [--out bench/results/runtime_ab.json]`.
 
-components/ui/serving.py replaces three private methods of Streamlit's runtime (one event-loop
-wake-up per batch of messages, the send flag set on the loop's thread, the theme built once). This
+components/ui/serving.py replaces five private methods or names of Streamlit's runtime (one event-loop
+wake-up per batch of messages, the send flag set on the loop's thread, the theme built once, one
+loop hand-back per 32 messages sent, widgets looking up only their own key in session state). This
 benchmark starts four servers side by side, each through its serve.py launcher: HipLens and the
 minimal app (bench/minimal_app), each once with the fixes and once with HIPLENS_STOCK_RUNTIME=1.
 In interleaved rounds (bench/load.py interleaved_costs(), so every server meets the same background

@@ -41,6 +41,7 @@ def seed_from_link(kb: KnowledgeBase, values: Mapping[str, object]) -> None:
     st.session_state["differential_contradictions"] = list(case.notices)
     # A linked case opens folded, its line saying what it holds; an empty builder opens ready for input.
     st.session_state[CASE_KEY] = not (case.yes or case.no) and not lecture_on()
+    st.session_state[_CASE_LECTURE] = lecture_on()
 
 
 NO_SETTING = ""
@@ -54,7 +55,7 @@ def case_panel(kb: KnowledgeBase) -> tuple[bool, str | None, str | None, int | N
 
     Folded, the five inputs are not drawn at all (the page shows the case in one line instead): each is a
     widget the server builds, registers and sends on every script run, most of a run's cost. Their values
-    stay in session state while folded (persist_state="page"), and the panel opens with them. A linked
+    stay in session state while folded (persist_state="session"), and the panel opens with them. A linked
     case and a projector start folded, an empty builder open; entering lecture mode folds it, leaving
     lecture mode opens it.
     """
@@ -93,11 +94,11 @@ def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | Non
         [NO_SETTING, *presets],
         key="differential_setting",
         format_func=lambda s: presets[s].label if s in presets else "No setting: equal pre-test probabilities",
-        persist_state="page",
+        persist_state="session",
     )
-    sex = row.segmented_control("Sex", ["female", "male"], key="differential_sex", persist_state="page")
+    sex = row.segmented_control("Sex", ["female", "male"], key="differential_sex", persist_state="session")
     age = row.number_input(
-        "Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age", width=160, persist_state="page"
+        "Age (years)", min_value=10, max_value=100, value=None, step=1, key="differential_age", width=160, persist_state="session"
     )
     return (setting or None), sex, (int(age) if age is not None else None)
 
@@ -123,7 +124,7 @@ def _findings(label: str, key: str, offered: Sequence[str], labels: Mapping[str,
     """One findings list; what the other list holds is not offered (a finding is present or absent, not both)."""
     other = st.session_state.get("differential_no" if key == "differential_yes" else "differential_yes", [])
     return st.multiselect(
-        label, [o for o in offered if o not in other], format_func=labels.get, key=key, placeholder=placeholder, persist_state="page"
+        label, [o for o in offered if o not in other], format_func=labels.get, key=key, placeholder=placeholder, persist_state="session"
     )
 
 

@@ -184,17 +184,20 @@ async def _no_wait(result: Any = None) -> Any:
 def fewer_flush_yields(every: int = FLUSH_BATCH) -> bool:
     """Runtime._loop_coroutine: hand the loop back once per `every` messages sent, not after each one.
 
-    The loop's only `sleep(0)` is the one after each message (checked in its source); its sleeps with a
-    delay, and every other use of asyncio in streamlit.runtime.runtime, are untouched.
+    The module's only `sleep(0)` is the loop's, after each message (checked in the source); its sleeps with
+    a delay, and every other use of asyncio in streamlit.runtime.runtime, are untouched.
     """
     from streamlit.runtime import runtime as runtime_module
 
     try:
-        source = inspect.getsource(Runtime._loop_coroutine)
+        loop_source = inspect.getsource(Runtime._loop_coroutine)
+        module_source = inspect.getsource(runtime_module)
     except (AttributeError, OSError, TypeError):
         return False
-    if runtime_module.__dict__.get("asyncio") is not asyncio or source.count("asyncio.sleep(0)") != 1:
+    if runtime_module.__dict__.get("asyncio") is not asyncio:
         return False
+    if loop_source.count("asyncio.sleep(0)") != 1 or module_source.count("asyncio.sleep(0)") != 1:
+        return False  # the one sleep(0) in the module must be the loop's, after each message
     runtime_module.asyncio = _FlushAsyncio(every)  # type: ignore[attr-defined]
     return True
 
@@ -258,6 +261,16 @@ class _KeyedSessionState:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._safe, name)
 
+    # Item access is looked up on the type, not through __getattr__: forward it too.
+    def __getitem__(self, key: str) -> Any:
+        return self._safe[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._safe[key] = value
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._safe
+
 
 WIDGET_MODULES = ("radio", "selectbox", "number_input", "slider", "text_widgets", "time_widgets")
 
@@ -308,11 +321,14 @@ def tune_streamlit() -> dict[str, bool]:
     if not streamlit.__version__.startswith(SUPPORTED):
         LOG.warning("Streamlit %s is not %sx: its runtime is left as it is", streamlit.__version__, SUPPORTED)
         return dict.fromkeys(FIXES, False)
-    off = {name.strip() for name in os.environ.get(STOCK_ENV, "").split(",")} & set(FIXES)
+    named = {name.strip() for name in os.environ.get(STOCK_ENV, "").split(",") if name.strip()}
+    off = named & set(FIXES)
+    if named - off:
+        LOG.warning("%s names no such fix: %s (the fixes: %s)", STOCK_ENV, ", ".join(sorted(named - off)), ", ".join(FIXES))
     if off:
         LOG.info("%s: %s left as Streamlit has them", STOCK_ENV, ", ".join(sorted(off)))
     applied = {name: False if name in off else fix() for name, fix in FIXES.items()}
     for name, ok in applied.items():
-        if not ok:
-            LOG.warning("%s not applied: the Streamlit method it replaces was not found", name)
+        if not ok and name not in off:
+            LOG.warning("%s not applied: what it replaces in Streamlit is not as expected", name)
     return applied

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import all_markdown, link_notices, open_page, query_list
+from tests.app.helpers import PAGE_FILES, all_markdown, link_notices, open_page, query_list
 
 CASE = {
     "yes": ["buttock_pain", "worse_sitting", "positive_fair_or_piriformis_test"],
@@ -87,6 +87,32 @@ def test_a_linked_case_opens_folded_and_keeps_its_values_folded_and_open() -> No
     assert at.multiselect(key="differential_yes").value == ["buttock_pain", "disc_herniation_on_mri"]
     assert at.number_input(key="differential_age").value == 60
     assert at.segmented_control(key="differential_sex").value == "female"
+
+
+def come_back(at: AppTest, query: dict[str, str | list[str]]) -> AppTest:
+    """Visit the explorer, then come back to the differential at a URL with this query (a link, or Back)."""
+    at.switch_page(PAGE_FILES["explorer"]).run()
+    at.query_params.clear()
+    at.query_params.update(query)
+    return at.switch_page(PAGE_FILES["differential"]).run()
+
+
+def test_a_case_opened_once_survives_a_visit_elsewhere_and_a_new_link_replaces_it() -> None:
+    at = open_case(open_page("differential", CASE))
+    at.number_input(key="differential_age").set_value(50).run()
+    come_back(at, {**CASE, "age": "50"})  # Back to the same view: nothing to apply, the values are kept
+    assert not at.exception
+    open_case(at)  # (it is open already: it was open when the student left)
+    assert at.multiselect(key="differential_yes").value == CASE["yes"]
+    assert at.number_input(key="differential_age").value == 50
+    come_back(at, {"yes": ["disc_herniation_on_mri"], "sex": "male"})  # another case's link replaces it
+    (line,) = case_lines(at)
+    assert line.startswith("**The case:** male ·") and "disc herniation on MRI" in line and "Buttock pain" not in line
+    open_case(at)
+    assert at.multiselect(key="differential_yes").value == ["disc_herniation_on_mri"]
+    assert at.multiselect(key="differential_no").value == []
+    assert at.segmented_control(key="differential_sex").value == "male"
+    assert at.number_input(key="differential_age").value is None
 
 
 def test_an_empty_builder_opens_ready_for_input_and_lecture_mode_folds_it() -> None:

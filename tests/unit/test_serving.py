@@ -403,11 +403,38 @@ def test_the_keyed_view_agrees_with_filtered_state_on_every_key() -> None:
 
 
 def test_widgets_read_a_none_from_session_state_the_same_way_with_the_fix() -> None:
-    def values() -> list[Any]:
-        at = AppTest.from_function(keyed_state_script).run()
-        return [at.selectbox(key="picked").value, at.radio(key="r").value, at.number_input(key="n").value, at.slider(key="sl").value]
+    """What the check decides is the default a widget sends (AppTest's .value reads session state, not this)."""
 
-    stock = values()
-    assert stock == [None, None, None, 4]
+    def sent() -> list[Any]:
+        at = AppTest.from_function(keyed_state_script).run()
+        protos = [at.selectbox(key="picked").proto, at.radio(key="r").proto, at.number_input(key="n").proto]
+        protos += [at.number_input(key="n2").proto, at.selectbox[1].proto]
+        return [p.default if p.HasField("default") else None for p in protos]
+
+    stock = sent()
+    assert stock == [None, None, None, 3, 0]  # set to None before its widget: no default; the others keep theirs
     assert serving.keyed_state_lookup()
-    assert values() == stock
+    assert sent() == stock
+
+
+def test_the_widget_modules_state_still_answers_everything_else() -> None:
+    at = AppTest.from_function(keyed_state_script).run()
+    assert serving.keyed_state_lookup()
+    from streamlit.elements.widgets import selectbox
+
+    wrapped = serving._KeyedSessionState(at.session_state._state)
+    assert "plain" in wrapped and wrapped["plain"] == 1 and "missing" not in wrapped
+    wrapped["plain"] = 2
+    assert at.session_state._state["plain"] == 2
+    assert wrapped.is_new_state_value("plain")  # any other method reaches the session state itself
+    assert selectbox.get_session_state.__module__ == serving.__name__
+
+
+def test_the_stock_switch_warns_of_a_fix_it_does_not_know(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    if not streamlit.__version__.startswith(serving.SUPPORTED):
+        return
+    monkeypatch.setenv(serving.STOCK_ENV, "fewer_flush_yield")
+    with caplog.at_level("WARNING", logger=serving.LOG.name):
+        applied = serving.tune_streamlit()
+    assert all(applied.values())
+    assert "names no such fix: fewer_flush_yield" in caplog.text
