@@ -47,7 +47,6 @@ def seed_from_link(kb: KnowledgeBase, values: Mapping[str, object]) -> None:
 NO_SETTING = ""
 CASE_KEY = "differential_case"
 _CASE_LECTURE = "_differential_case_lecture"
-INPUT_KEYS = ("differential_setting", "differential_sex", "differential_age", "differential_yes", "differential_no")
 
 
 def case_panel(kb: KnowledgeBase) -> tuple[bool, str | None, str | None, int | None, list[str], list[str]]:
@@ -55,7 +54,9 @@ def case_panel(kb: KnowledgeBase) -> tuple[bool, str | None, str | None, int | N
 
     Folded, the five inputs are not drawn at all (the page shows the case in one line instead): each is a
     widget the server builds, registers and sends on every script run, most of a run's cost. Their values
-    stay in session state while folded (persist_state="session"), and the panel opens with them. A linked
+    stay in session state while folded, and the panel opens with them (persist_state="session": with "page",
+    a visit to another page dropped them, and a link applied later opened empty); a link applied from
+    outside replaces them (seed_from_link). A linked
     case and a projector start folded, an empty builder open; entering lecture mode folds it, leaving
     lecture mode opens it.
     """
