@@ -207,13 +207,21 @@ class KeyedStateView(Mapping[str, Any]):
 
     A key's entry is found the way filtered_state finds it (the same keys, in the same order, the same
     exceptions skipped, the last one found wins), but only the entries for that key are looked up.
-    Iterating or counting builds the whole filtered state, as before.
+    Iterating or counting builds the whole filtered state, as before. A view is made for one widget's
+    check and dropped; it remembers its last answer for the `view[key]` that follows `key in view`.
     """
 
     def __init__(self, safe_state: Any) -> None:
         self._safe = safe_state
+        self._last: tuple[str, tuple[bool, Any]] | None = None
 
     def _lookup(self, key: str) -> tuple[bool, Any]:
+        # A widget asks `key in view` and then `view[key]` of the view it just got: look the key up once.
+        if self._last is None or self._last[0] != key:
+            self._last = (key, self._find(key))
+        return self._last[1]
+
+    def _find(self, key: str) -> tuple[bool, Any]:
         with self._safe._lock:
             state = self._safe._state
             id_to_key = state._key_id_mapper.id_key_mapping

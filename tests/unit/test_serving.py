@@ -98,6 +98,15 @@ def with_own_loop(test: Callable[[asyncio.AbstractEventLoop], None]) -> None:
         pool.submit(body).result(timeout=30)
 
 
+def held(loop: asyncio.AbstractEventLoop) -> tuple[CountingLoop, FakeSession, threading.Event]:
+    """A session on the loop, with the loop held busy until the returned gate is set: callbacks pile up
+    behind one wake-up, as when a script draws quickly."""
+    counting = CountingLoop(loop)
+    gate = threading.Event()
+    loop.call_soon_threadsafe(gate.wait, 5)
+    return counting, FakeSession(counting), gate
+
+
 def wait_for(loop: asyncio.AbstractEventLoop) -> None:
     """Return once every callback scheduled on the loop so far has run."""
     asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop).result(timeout=5)
@@ -106,15 +115,21 @@ def wait_for(loop: asyncio.AbstractEventLoop) -> None:
 
 def test_the_installed_streamlit_takes_every_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(serving.STOCK_ENV, raising=False)
-    if not streamlit.__version__.startswith(serving.SUPPORTED):
-        assert not any(serving.tune_streamlit().values())
-        return
+    assert streamlit.__version__.startswith(serving.SUPPORTED), "requirements.txt pins the Streamlit the fixes were written for"
     assert serving.tune_streamlit() == dict.fromkeys(serving.FIXES, True)
     assert AppSession.__dict__["_call_soon_on_event_loop"].__module__ == serving.__name__
     assert Runtime.__dict__["_enqueued_some_message"].__module__ == serving.__name__
     assert app_session._populate_theme_msg.__module__ == serving.__name__
     assert isinstance(runtime_module.asyncio, serving._FlushAsyncio)
     assert all(m.get_session_state is not session_state_proxy.get_session_state for m in WIDGET_MODULES)
+
+
+def test_another_streamlit_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(serving.STOCK_ENV, raising=False)
+    monkeypatch.setattr(streamlit, "__version__", "1.68.0")
+    before = [owner.__dict__[name] for owner, name in PATCHED]
+    assert serving.tune_streamlit() == dict.fromkeys(serving.FIXES, False)
+    assert [owner.__dict__[name] for owner, name in PATCHED] == before
 
 
 def test_the_stock_switch_leaves_streamlit_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,8 +140,6 @@ def test_the_stock_switch_leaves_streamlit_as_it_is(monkeypatch: pytest.MonkeyPa
 
 
 def test_the_stock_switch_can_name_the_fixes_to_leave_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not streamlit.__version__.startswith(serving.SUPPORTED):
-        return
     monkeypatch.setenv(serving.STOCK_ENV, "fewer_flush_yields, memo_theme,unknown")
     applied = serving.tune_streamlit()
     assert {name for name, ok in applied.items() if not ok} == {"fewer_flush_yields", "memo_theme"}
@@ -136,12 +149,8 @@ def test_the_stock_switch_can_name_the_fixes_to_leave_out(monkeypatch: pytest.Mo
 
 def test_batched_callbacks_all_run_in_order_with_fewer_wakeups(loop: asyncio.AbstractEventLoop) -> None:
     assert serving.batch_wakeups()
-    counting = CountingLoop(loop)
-    session = FakeSession(counting)
+    counting, session, gate = held(loop)
     ran: list[int] = []
-    gate = threading.Event()
-    # Hold the loop busy so that callbacks pile up behind one wake-up, as when a script draws quickly.
-    loop.call_soon_threadsafe(gate.wait, 5)
     for i in range(200):
         AppSession._call_soon_on_event_loop(session, lambda i=i: ran.append(i))  # type: ignore[arg-type]
     gate.set()
@@ -156,11 +165,8 @@ def test_batched_callbacks_all_run_in_order_with_fewer_wakeups(loop: asyncio.Abs
 
 def test_a_failing_callback_is_reported_and_the_rest_still_run(loop: asyncio.AbstractEventLoop) -> None:
     assert serving.batch_wakeups()
-    counting = CountingLoop(loop)
-    session = FakeSession(counting)
+    counting, session, gate = held(loop)
     ran: list[str] = []
-    gate = threading.Event()
-    loop.call_soon_threadsafe(gate.wait, 5)
 
     def boom() -> None:
         raise ValueError("boom")
@@ -186,7 +192,6 @@ def test_callbacks_after_the_loop_closed_are_dropped_not_kept() -> None:
 def test_a_drain_runs_only_what_was_queued_when_its_turn_began(loop: asyncio.AbstractEventLoop) -> None:
     """A script that keeps queueing cannot hold the loop: what a callback queues runs in a later turn."""
     assert serving.batch_wakeups()
-    session = FakeSession(CountingLoop(loop))
     order: list[str] = []
 
     def first() -> None:
@@ -194,8 +199,7 @@ def test_a_drain_runs_only_what_was_queued_when_its_turn_began(loop: asyncio.Abs
         loop.call_soon(order.append, "another handle")  # another session's work, ready after this turn began
         AppSession._call_soon_on_event_loop(session, lambda: order.append("queued during the drain"))  # type: ignore[arg-type]
 
-    gate = threading.Event()
-    loop.call_soon_threadsafe(gate.wait, 5)
+    _, session, gate = held(loop)
     AppSession._call_soon_on_event_loop(session, first)  # type: ignore[arg-type]
     gate.set()
     wait_for(loop)
@@ -431,8 +435,6 @@ def test_the_widget_modules_state_still_answers_everything_else() -> None:
 
 
 def test_the_stock_switch_warns_of_a_fix_it_does_not_know(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    if not streamlit.__version__.startswith(serving.SUPPORTED):
-        return
     monkeypatch.setenv(serving.STOCK_ENV, "fewer_flush_yield")
     with caplog.at_level("WARNING", logger=serving.LOG.name):
         applied = serving.tune_streamlit()
