@@ -115,7 +115,10 @@ PAGES: Mapping[str, PageSpec] = {
         "quiz",
         "quiz",
         "Self-test",
-        (ParamSpec("seed", "int", default=None, minimum=0, maximum=2**31 - 1, help="replays the same set of questions"),),
+        (
+            ParamSpec("seed", "int", default=None, minimum=0, maximum=2**31 - 1, help="replays the same set of questions"),
+            ParamSpec("question", "int", default=1, minimum=1, maximum=99, help="the question shown (1 is the first)"),
+        ),
     ),
     "flashcards": PageSpec(
         "flashcards",

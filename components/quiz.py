@@ -29,6 +29,7 @@ from functools import lru_cache
 from components.compare import format_value
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import Condition, DiagnosticTest, Statement
+from components.safety import md_escape
 
 KINDS: tuple[str, ...] = ("female", "lr", "provocation", "structure")
 QUESTIONS_PER_SITTING = 8
@@ -505,3 +506,33 @@ def score(questions: Sequence[Question], answers: Sequence[str | None]) -> tuple
     """(correct, answered) for a sitting."""
     answered = [(q, a) for q, a in zip(questions, answers, strict=False) if a is not None]
     return sum(1 for q, a in answered if q.is_correct(a)), len(answered)
+
+
+def clamp_question(number: int, total: int) -> int:
+    """A valid question number (1-based) of a sitting of `total` questions (1 for an empty one)."""
+    return max(1, min(int(number), max(total, 1)))
+
+
+def next_open(answers: Sequence[str | None], current: int) -> int | None:
+    """The number (1-based) of the first unanswered question after `current`, wrapping round; None when all are answered."""
+    total = len(answers)
+    for step in range(1, total + 1):
+        number = (current - 1 + step) % total + 1
+        if answers[number - 1] is None:
+            return number
+    return None
+
+
+def review_markdown(questions: Sequence[Question], answers: Sequence[str | None]) -> str:
+    """Every question of a sitting on one line: a tick or a cross, the prompt and the answer (Markdown, escaped).
+
+    An unanswered question keeps its answer to itself.
+    """
+    lines = []
+    for number, (q, chosen) in enumerate(zip(questions, answers, strict=True), start=1):
+        if chosen is None:
+            lines.append(f"{number}. :gray[:material/radio_button_unchecked:] {md_escape(q.prompt)} :gray[(not answered)]")
+            continue
+        mark = ":green[:material/check_circle:]" if q.is_correct(chosen) else ":red[:material/cancel:]"
+        lines.append(f"{number}. {mark} {md_escape(q.prompt)} **{md_escape(q.answer_label)}**")
+    return "\n".join(lines)

@@ -168,38 +168,111 @@ def test_right_answer_gets_correct_feedback(kb: KnowledgeBase) -> None:
 def test_wrong_answer_gets_the_answer_and_is_locked(kb: KnowledgeBase) -> None:
     q = generate_quiz(kb, 123)[1]
     wrong = next(o for o in q.options if o.id != q.answer)
-    at = open_page("quiz", {"seed": "123"})
+    at = open_page("quiz", {"seed": "123", "question": "2"})
     at.radio(key="quiz_123_1").set_value(wrong.id).run()
     assert any("Not quite" in str(e.value) and md_escape(q.answer_label) in str(e.value) for e in at.error)
     assert not at.success
-    assert all(r.key != "quiz_123_1" for r in at.radio), "an answered question cannot be changed"
+    assert not at.radio, "an answered question cannot be changed"
     assert at.metric[0].value.startswith("0 / ")
     shown = texts(at)
     assert md_escape(q.explanation[0].text) in shown
     assert "your answer" in shown
 
 
-def question_view(at: AppTest) -> list[tuple[str, tuple[str, ...]]]:
-    """The prompts (each question's radio label) and option labels on the page, in order."""
-    return [(str(r.label), tuple(str(o) for o in r.options)) for r in at.radio]
+def test_one_question_per_screen_and_the_link_names_it(kb: KnowledgeBase) -> None:
+    questions = generate_quiz(kb, 123)
+    at = open_page("quiz", {"seed": "123", "question": "3"})
+    assert [r.key for r in at.radio] == ["quiz_123_2"], "only the question asked for is drawn"
+    assert md_escape(questions[2].prompt) in str(at.radio[0].label)
+    assert at.pagination(key="quiz_question").value == 3
+    assert query(at, "question") == "3"
+    at.pagination(key="quiz_question").set_value(5).run()
+    assert [r.key for r in at.radio] == ["quiz_123_4"]
+    assert query(at, "question") == "5" and query(at, "seed") == "123"
+    at.pagination(key="quiz_question").set_value(1).run()
+    assert query(at, "question") is None, "the first question is the default and leaves the link short"
+
+
+def test_question_out_of_range_shows_the_last_with_a_notice(kb: KnowledgeBase) -> None:
+    total = len(generate_quiz(kb, 123))
+    at = open_page("quiz", {"seed": "123", "question": "40"})
+    assert at.warning, "a question past the end is named in a notice"
+    assert f"has {total} questions; showing question {total}" in str(at.warning[0].value)
+    assert at.pagination(key="quiz_question").value == total
+    assert query(at, "question") == str(total)
+    bad = open_page("quiz", {"seed": "123", "question": "zero"})
+    assert bad.warning and "zero" in str(bad.warning[0].value)
+    assert bad.pagination(key="quiz_question").value == 1 and [r.key for r in bad.radio] == ["quiz_123_0"]
+
+
+def test_answers_survive_moving_between_questions(kb: KnowledgeBase) -> None:
+    q = generate_quiz(kb, 123)[0]
+    at = open_page("quiz", {"seed": "123"})
+    at.radio(key="quiz_123_0").set_value(q.answer).run()
+    at.pagination(key="quiz_question").set_value(4).run()
+    assert [r.key for r in at.radio] == ["quiz_123_3"]
+    assert at.metric[0].value.startswith("1 / ")
+    at.pagination(key="quiz_question").set_value(1).run()
+    assert not at.radio, "question 1 stays answered and locked"
+    assert any("Correct" in str(s.value) for s in at.success)
+
+
+def test_next_goes_to_the_next_unanswered_question(kb: KnowledgeBase) -> None:
+    questions = generate_quiz(kb, 123)
+    at = open_page("quiz", {"seed": "123", "question": "2"})
+    at.radio(key="quiz_123_1").set_value(questions[1].answer).run()
+    at.pagination(key="quiz_question").set_value(1).run()
+    assert "quiz_next" not in [b.key for b in at.button], "no Next before the question is answered"
+    at.radio(key="quiz_123_0").set_value(questions[0].answer).run()
+    nxt = at.button(key="quiz_next")
+    assert nxt.label == "Next: question 3", "question 2 is answered already: Next skips it"
+    nxt.click().run()
+    assert [r.key for r in at.radio] == ["quiz_123_2"]
+    assert query(at, "question") == "3"
+
+
+def test_finishing_shows_the_score_and_a_review_of_every_question(kb: KnowledgeBase) -> None:
+    questions = generate_quiz(kb, 123)
+    at = open_page("quiz", {"seed": "123"})
+    for number, q in enumerate(questions, start=1):
+        at.pagination(key="quiz_question").set_value(number).run()
+        chosen = q.answer if number % 2 else next(o.id for o in q.options if o.id != q.answer)
+        at.radio(key=f"quiz_123_{number - 1}").set_value(chosen).run()
+        assert not at.exception
+    right = (len(questions) + 1) // 2
+    assert [s.value for s in at.success if "Finished" in str(s.value)] == [f"Finished: {right} of {len(questions)} correct."]
+    assert "quiz_next" not in [b.key for b in at.button]
+    shown = texts(at)
+    for q in questions:
+        assert md_escape(q.prompt) in shown and md_escape(q.answer_label) in shown
+
+
+def sitting_view(at: AppTest) -> list[tuple[str, tuple[str, ...]]]:
+    """Every question of the sitting (its radio's label and options), walked through with the pagination."""
+    out = []
+    for number in range(1, at.pagination(key="quiz_question").num_pages + 1):
+        at.pagination(key="quiz_question").set_value(number).run()
+        out.extend((str(r.label), tuple(str(o) for o in r.options)) for r in at.radio)
+    return out
 
 
 def test_seeded_link_replays_the_same_questions() -> None:
-    first = question_view(open_page("quiz", {"seed": "123"}))
-    second = question_view(open_page("quiz", {"seed": "123"}))
-    other = question_view(open_page("quiz", {"seed": "124"}))
+    first = sitting_view(open_page("quiz", {"seed": "123"}))
+    second = sitting_view(open_page("quiz", {"seed": "123"}))
+    other = sitting_view(open_page("quiz", {"seed": "124"}))
     assert len(first) >= 6
     assert first == second
     assert first != other
 
 
 def test_new_quiz_picks_a_new_seed_and_writes_it() -> None:
-    at = open_page("quiz", {"seed": "123"})
+    at = open_page("quiz", {"seed": "123", "question": "4"})
     assert query(at, "seed") == "123"
     at.button(key="quiz_new").click().run()
     seed = query(at, "seed")
     assert seed is not None and seed != "123" and seed.isdigit()
-    assert all(r.key.startswith(f"quiz_{seed}_") for r in at.radio)
+    assert [r.key for r in at.radio] == [f"quiz_{seed}_0"], "a new quiz starts at its first question"
+    assert query(at, "question") is None
 
 
 def test_quiz_without_seed_gets_one_and_bad_seed_notices() -> None:

@@ -80,6 +80,13 @@ def test_quiz_answer_and_new_quiz(browser: Browser, app_server: Server, viewport
         expect(page.locator(".st-key-quiz_123_0_box").get_by_test_id("stAlertContainer")).to_be_visible()
         assert_healthy(page, log)
         shot(page, f"quiz-{viewport}")
+        # One question per screen: the answered one gives way to the next, and the link names it.
+        expect(page.locator(".st-key-quiz_123_1")).to_have_count(0)
+        click(page, page.locator(".st-key-quiz_next button"))
+        expect(page.locator(".st-key-quiz_123_1 label:has(input[type=radio])").first).to_be_visible()
+        expect(page.locator(".st-key-quiz_123_0_box")).to_have_count(0)
+        expect(page).to_have_url(re.compile(r"question=2\b"))
+        assert_healthy(page, log)
         click(page, page.get_by_role("button", name="New quiz"))
         expect(page).not_to_have_url(re.compile(r"seed=123\b"))
         expect(page).to_have_url(re.compile(r"seed=\d+"))

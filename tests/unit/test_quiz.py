@@ -12,6 +12,7 @@ import pytest
 from components import quiz
 from components.knowledge import load_knowledge
 from components.knowledge.loader import KnowledgeBase
+from components.safety import md_escape
 
 
 def rewrite_csv(path: Path, change) -> None:  # type: ignore[no-untyped-def]
@@ -74,6 +75,31 @@ def test_score_counts_answered_and_correct(kb: KnowledgeBase) -> None:
     wrong = next(o.id for o in questions[1].options if o.id != questions[1].answer)
     assert quiz.score(questions, [questions[0].answer, wrong, None]) == (1, 2)
     assert quiz.score(questions, [None, None, None]) == (0, 0)
+
+
+@pytest.mark.parametrize(("number", "total", "expected"), [(1, 8, 1), (8, 8, 8), (9, 8, 8), (0, 8, 1), (-3, 8, 1), (99, 5, 5), (4, 0, 1)])
+def test_clamp_question_keeps_a_number_of_the_sitting(number: int, total: int, expected: int) -> None:
+    assert quiz.clamp_question(number, total) == expected
+
+
+def test_next_open_skips_answered_questions_and_wraps() -> None:
+    answers = [None, "a", "b", None, "c"]
+    assert quiz.next_open(answers, 1) == 4
+    assert quiz.next_open(answers, 4) == 1, "past the last question it starts again from the first"
+    assert quiz.next_open(answers, 2) == 4
+    assert quiz.next_open([None, "a"], 1) == 1, "the current question itself comes last"
+    assert quiz.next_open(["a", "b"], 1) is None
+
+
+def test_review_shows_answers_only_of_answered_questions(kb: KnowledgeBase) -> None:
+    questions = quiz.generate_quiz(kb, 5)[:3]
+    wrong = next(o.id for o in questions[1].options if o.id != questions[1].answer)
+    lines = quiz.review_markdown(questions, [questions[0].answer, wrong, None]).splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("1. :green[") and lines[1].startswith("2. :red[")
+    assert md_escape(questions[0].answer_label) in lines[0] and md_escape(questions[1].answer_label) in lines[1]
+    assert "(not answered)" in lines[2] and md_escape(questions[2].answer_label) not in lines[2]
+    assert all(md_escape(q.prompt) in line for q, line in zip(questions, lines, strict=True))
 
 
 # --------------------------------------------------------------------------- female share
