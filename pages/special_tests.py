@@ -13,13 +13,13 @@ st.session_state.setdefault("tests_conditions", [])
 
 render.page_head("Special tests")
 chosen = st.pills("Target condition", list(names), format_func=names.get, selection_mode="multi", key="tests_conditions")
-render.abbreviations(kb)
 tests = [t for t in kb.tests.values() if not chosen or t.condition in chosen]
 views.tests_table(tuple(chosen))
 
 labels = {t.id: f"{t.name} → {kb.conditions[t.condition].short_name}" for t in tests}
 if st.session_state.get("tests_test") not in labels:
     st.session_state["tests_test"] = next(iter(labels), None)
-tid = st.selectbox("Test", list(labels), format_func=labels.get, key="tests_test")
+# The selector's label is the section's heading: one element fewer on every run than a heading above it.
+tid = st.selectbox(":material/stethoscope: **One test in detail**", list(labels), format_func=labels.get, key="tests_test")
 views.test_detail(tid)
 write_view("tests", {"conditions": tuple(chosen), "test": tid})

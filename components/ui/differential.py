@@ -25,11 +25,15 @@ from components.ui import cached, render
 from components.ui.kb import get_kb
 from components.ui.lecture import lecture_on
 
+FINDINGS_HELP = (
+    "Enter what the history, examination and imaging showed. A finding not entered counts as unknown, not absent: "
+    "enter what was looked for and not found under Findings absent."
+)
 INDEPENDENCE_NOTE = (
     "How this is worked out: Bayes' theorem with each finding treated as independent of the others once the "
     "condition is known (naive Bayes), and the patient assumed to have one of these eight conditions. Real findings "
     "are often correlated, so treat the numbers as a teaching estimate. Frequencies marked *estimate* are judgements "
-    "from the sources' wording, not measurements."
+    "from the sources' wording, not measurements. A finding not entered counts as unknown, not absent."
 )
 
 
@@ -88,7 +92,6 @@ def patient_inputs(kb: KnowledgeBase) -> tuple[str | None, str | None, int | Non
     presets = {p.id: p for p in kb.settings.presets}
     if st.session_state.get("differential_setting") is None:
         st.session_state["differential_setting"] = NO_SETTING
-    st.markdown("Enter what the history, examination and imaging showed. Anything not entered counts as unknown, not absent.")
     row = st.container(horizontal=True, key="differential_patient", gap="medium")
     setting = row.selectbox(
         "Setting",
@@ -125,7 +128,13 @@ def _findings(label: str, key: str, offered: Sequence[str], labels: Mapping[str,
     """One findings list; what the other list holds is not offered (a finding is present or absent, not both)."""
     other = st.session_state.get("differential_no" if key == "differential_yes" else "differential_yes", [])
     return st.multiselect(
-        label, [o for o in offered if o not in other], format_func=labels.get, key=key, placeholder=placeholder, persist_state="session"
+        label,
+        [o for o in offered if o not in other],
+        format_func=labels.get,
+        key=key,
+        placeholder=placeholder,
+        help=FINDINGS_HELP,
+        persist_state="session",
     )
 
 
@@ -287,6 +296,8 @@ def results(
     render.chart(cached.chart("differential", ranked), key="differential_chart", note=INDEPENDENCE_NOTE)
     # One under the other, not in columns: a pair of columns is three more blocks on every script run,
     # and phones stack them anyway.
-    reasons(kb, ranked, found, citations, sex=sex, age=age)
+    if found or sex or age:
+        # With nothing entered, every condition's reasons would read "none of the findings entered".
+        reasons(kb, ranked, found, citations, sex=sex, age=age)
     suggestions(kb, suggested, heading=True)
     return tuple(citations.order)

@@ -190,7 +190,12 @@ def chart(item: Chart, key: str, note: str = "") -> None:
     st.caption(f":material/description: {md_escape(item.summary)}{extra}")
 
 
+def abbreviation_line(kb: KnowledgeBase) -> str:
+    """The short names used on pills and axes, spelt out, on one line (Markdown)."""
+    items = [f"**{md_escape(c.short_name)}** {md_escape(c.name)}" for c in kb.conditions.values() if c.short_name != c.name]
+    return " · ".join(items)
+
+
 def abbreviations(kb: KnowledgeBase) -> None:
     """A caption spelling out the short names used on pills and axes."""
-    items = [f"**{md_escape(c.short_name)}** {md_escape(c.name)}" for c in kb.conditions.values() if c.short_name != c.name]
-    st.caption(" · ".join(items))
+    st.caption(abbreviation_line(kb))

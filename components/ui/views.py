@@ -57,7 +57,7 @@ def tests_table(conditions: tuple[str, ...]) -> None:
         st.markdown(markdown_table(kb, tests))
         st.caption(
             f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. {MARKDOWN_KEY} "
-            "Reference standard and caveats: the test in detail, below."
+            f"Reference standard and caveats: the test in detail, below.\n\n{render.abbreviation_line(kb)}"
         )
     else:
         st.dataframe(
@@ -67,13 +67,13 @@ def tests_table(conditions: tuple[str, ...]) -> None:
             column_config={"id": None, "Test": st.column_config.TextColumn(pinned=True)},
             key="tests_table",
         )
+        # The abbreviations in the table's own caption, like a table's footnote: one element, not two.
         st.caption(
-            f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. An n shown as None was not reported (it is not zero)."
+            f"{len(tests)} of {len(kb.tests)} test rows. LR: likelihood ratio. An n shown as None was not reported (it is not zero).\n\n"
+            + render.abbreviation_line(kb)
         )
 
     render.chart(cached.chart("forest", tuple(tests)), key="tests_forest")
-
-    st.subheader(":material/stethoscope: One test in detail")
 
 
 @cached.view
@@ -84,10 +84,14 @@ def test_detail(tid: str | None) -> None:
     if tid:
         test = kb.tests[tid]
         with st.container(border=True, key="tests_detail"):
+            ref = kb.references[test.ref]
+            # The test, how to do it and where its accuracy comes from in one element; the four numbers under it.
             st.markdown(
                 f"### {md_escape(test.name)}\n\n"
                 f"**How to perform:** {md_escape(test.procedure)} {render.cite(kb, test.procedure_refs, citations)}\n\n"
-                f"**Positive when:** {md_escape(test.positive_when)}"
+                f"**Positive when:** {md_escape(test.positive_when)}\n\n"
+                f"**Accuracy:** n = {test.n if test.n else 'not reported'} · reference standard: {md_escape(test.reference_standard)} · "
+                f"source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)} :gray-badge[{ref.design}]"
             )
             # One horizontal container, not four columns: one block message instead of five.
             with st.container(horizontal=True, key="tests_metrics", gap="small"):
@@ -95,11 +99,6 @@ def test_detail(tid: str | None) -> None:
                 st.metric("Specificity", pct(test.specificity), width="stretch")
                 st.metric("LR+", fmt_lr(test, positive=True).split(" ")[0], width="stretch")
                 st.metric("LR−", fmt_lr(test, positive=False).split(" ")[0], width="stretch")
-            ref = kb.references[test.ref]
-            st.markdown(
-                f"n = {test.n if test.n else 'not reported'} · reference standard: {md_escape(test.reference_standard)} · "
-                f"source: {md_escape(ref.short)} {render.cite(kb, [test.ref], citations)} :gray-badge[{ref.design}]"
-            )
             if test.caveat:
                 st.warning(md_escape(test.caveat), icon=":material/warning:")
         family = same_test(kb, test)

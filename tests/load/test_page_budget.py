@@ -28,13 +28,13 @@ BUDGET: dict[str, tuple[int, int]] = {
     "compare": (18, 5),
     "charts": (22, 3),
     "differential": (18, 5),
-    "tests": (24, 3),
+    "tests": (21, 3),
     "cases": (15, 5),
-    "quiz": (17, 10),
+    "quiz": (11, 4),
     "flashcards": (13, 5),
     "glossary": (17, 3),
     "sources": (13, 4),
-    "differential_open": (21, 9),
+    "differential_open": (18, 9),
 }
 
 
