@@ -24,12 +24,47 @@ import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from components.compare import format_value
 from components.knowledge.loader import KnowledgeBase
 from components.knowledge.models import Condition, DiagnosticTest, Statement
 from components.safety import md_escape
+
+_F = TypeVar("_F")
+_CANDIDATES: dict[tuple[int, str, tuple[Any, ...]], tuple[KnowledgeBase, Any]] = {}
+_CANDIDATES_MAX = 256
+
+
+def _fresh(value: Any) -> Any:
+    """A copy a caller may shuffle: lists copied, tuples of lists copied one level down."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, tuple):
+        return tuple(list(v) if isinstance(v, list) else v for v in value)
+    return value
+
+
+def per_knowledge_base(func: _F) -> _F:
+    """Work a pure candidate list out once per knowledge base (held by identity), not once per sitting.
+
+    A new sitting (every new visitor gets a new seed) otherwise searched every combination again: about
+    10 ms of a first script run. Each call gets its own copy, so a caller may shuffle it.
+    """
+
+    @wraps(func)  # type: ignore[arg-type]
+    def call(kb: KnowledgeBase, *args: Any, **kwargs: Any) -> Any:
+        key = (id(kb), func.__name__, (*args, *sorted(kwargs.items())))  # type: ignore[attr-defined]
+        hit = _CANDIDATES.get(key)
+        if hit is None or hit[0] is not kb:
+            if len(_CANDIDATES) >= _CANDIDATES_MAX:
+                _CANDIDATES.clear()
+            hit = _CANDIDATES[key] = (kb, func(kb, *args, **kwargs))  # type: ignore[operator]
+        return _fresh(hit[1])
+
+    return call  # type: ignore[return-value]
+
 
 KINDS: tuple[str, ...] = ("female", "lr", "provocation", "structure")
 QUESTIONS_PER_SITTING = 8
@@ -155,6 +190,7 @@ def female_question(
     )
 
 
+@per_knowledge_base
 def female_candidates(kb: KnowledgeBase, size: int = 3, *, highest: bool = True) -> list[tuple[str, ...]]:
     """Every set of conditions (in knowledge-base order) for which a female-share question has a clear answer."""
     return [combo for combo in itertools.combinations(kb.conditions, size) if female_question(kb, combo, highest=highest) is not None]
@@ -211,6 +247,7 @@ def lr_question(kb: KnowledgeBase, condition: str, test_ids: Sequence[str], *, r
     )
 
 
+@per_knowledge_base
 def lr_candidates(kb: KnowledgeBase) -> list[tuple[str, tuple[str, ...]]]:
     """Every (condition, set of three or four tests) with a clear highest LR+."""
     out = []
@@ -296,6 +333,7 @@ def provocation_question(
     )
 
 
+@per_knowledge_base
 def provocation_candidates(kb: KnowledgeBase) -> list[tuple[str, str, tuple[str, ...]]]:
     """Every (condition, typical feature, up to three distractors) that makes a valid question."""
     out = []
@@ -400,6 +438,7 @@ def structure_question(
     )
 
 
+@per_knowledge_base
 def structure_candidates(kb: KnowledgeBase, condition: str) -> tuple[list[str], list[str]]:
     """A condition's citable structures (possible answers) and other conditions' structures safe as wrong options."""
     cond = kb.conditions[condition]

@@ -56,7 +56,9 @@ with top:
     st.button("New quiz", icon=":material/refresh:", key="quiz_new", on_click=_new_quiz, help="A new set of questions, with its own link")
 following = next_open(answers, number)
 if chosen is not None and following is not None:
-    st.button(f"Next: question {following}", icon=":material/arrow_forward:", type="primary", key="quiz_next", on_click=_go_to, args=(following,))
+    st.button(
+        f"Next: question {following}", icon=":material/arrow_forward:", type="primary", key="quiz_next", on_click=_go_to, args=(following,)
+    )
 if answered == len(questions):
     st.success(f"Finished: {correct} of {len(questions)} correct.", icon=":material/emoji_events:")
     st.markdown(review_markdown(questions, answers))

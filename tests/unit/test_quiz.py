@@ -164,6 +164,24 @@ def test_female_not_reported_is_not_asked(data_copy: Path) -> None:
     assert all("hip_oa" not in combo for combo in quiz.female_candidates(copy, 3))
 
 
+def test_candidates_are_kept_per_knowledge_base_and_each_caller_gets_a_copy(kb: KnowledgeBase, data_copy: Path) -> None:
+    first = quiz.provocation_candidates(kb)
+    assert first == quiz.provocation_candidates.__wrapped__(kb), "the kept list is the one the function works out"  # type: ignore[attr-defined]
+    first.clear()  # a caller shuffles or empties its copy
+    assert quiz.provocation_candidates(kb), "the kept list is not the caller's"
+    _answers, pool = quiz.structure_candidates(kb, "ifi")
+    pool.clear()
+    assert quiz.structure_candidates(kb, "ifi")[1], "lists inside a kept tuple are copied too"
+    assert any("hip_oa" in combo for combo in quiz.female_candidates(kb, 3))
+
+    def drop_hip_oa(row: dict[str, str]) -> dict[str, str] | None:
+        return None if row["condition"] == "hip_oa" and row["feature"] == "female_pct" else row
+
+    rewrite_csv(data_copy / "feature_values.csv", drop_hip_oa)
+    copy = load_knowledge(data_copy)
+    assert all("hip_oa" not in combo for combo in quiz.female_candidates(copy, 3)), "another knowledge base gets its own"
+
+
 def test_female_text_only_rows_do_not_count_as_reported(kb: KnowledgeBase) -> None:
     rows = kb.values_for("ifi", "female_pct")
     assert any(r.text and not r.numbers for r in rows), "the IFI sex ratio text row is the case under test"
