@@ -117,7 +117,7 @@ PAGES: Mapping[str, PageSpec] = {
         "Self-test",
         (
             ParamSpec("seed", "int", default=None, minimum=0, maximum=2**31 - 1, help="replays the same set of questions"),
-            ParamSpec("question", "int", default=1, minimum=1, maximum=99, help="the question shown (1 is the first)"),
+            ParamSpec("question", "int", default=1, minimum=1, help="the question shown (1 is the first; past the last, the last)"),
         ),
     ),
     "flashcards": PageSpec(

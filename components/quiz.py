@@ -572,6 +572,11 @@ def review_markdown(questions: Sequence[Question], answers: Sequence[str | None]
         if chosen is None:
             lines.append(f"{number}. :gray[:material/radio_button_unchecked:] {md_escape(q.prompt)} :gray[(not answered)]")
             continue
-        mark = ":green[:material/check_circle:]" if q.is_correct(chosen) else ":red[:material/cancel:]"
-        lines.append(f"{number}. {mark} {md_escape(q.prompt)} **{md_escape(q.answer_label)}**")
+        if q.is_correct(chosen):
+            lines.append(f"{number}. :green[:material/check_circle:] {md_escape(q.prompt)} **{md_escape(q.answer_label)}**")
+            continue
+        mine = next((o.label for o in q.options if o.id == chosen), str(chosen))
+        lines.append(
+            f"{number}. :red[:material/cancel:] {md_escape(q.prompt)} You: {md_escape(mine)} · answer: **{md_escape(q.answer_label)}**"
+        )
     return "\n".join(lines)

@@ -46,7 +46,8 @@ if raw != number and raw is not None:
 top = st.container(horizontal=True, vertical_alignment="bottom", key="quiz_top")
 # One question per screen (a projector shows one at a time; a phone need not scroll past the others),
 # chosen with Streamlit's pagination: one widget, where a radio per question was eight.
-number = st.pagination(len(questions), key="quiz_question", max_visible_pages=len(questions))
+# persist_state="session": a visit to another page (a glossary link in an explanation, say) and Back keep the place.
+number = st.pagination(len(questions), key="quiz_question", max_visible_pages=len(questions), persist_state="session")
 citations = Citations()
 chosen = practice.question(kb, questions[number - 1], number, keys[number - 1], citations)
 answers = [st.session_state.get(practice.answer_key(k)) for k in keys]
@@ -57,7 +58,14 @@ with top:
 following = next_open(answers, number)
 if chosen is not None and following is not None:
     st.button(
-        f"Next: question {following}", icon=":material/arrow_forward:", type="primary", key="quiz_next", on_click=_go_to, args=(following,)
+        f"Next: question {following}",
+        icon=":material/arrow_forward:",
+        type="primary",
+        key="quiz_next",
+        on_click=_go_to,
+        args=(following,),
+        shortcut="PageDown",  # a presenter's clicker sends Page Down, as for the reveal controls
+        help="The next question not yet answered (Page Down)",
     )
 if answered == len(questions):
     st.success(f"Finished: {correct} of {len(questions)} correct.", icon=":material/emoji_events:")

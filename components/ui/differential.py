@@ -116,7 +116,8 @@ def finding_inputs() -> tuple[list[str], list[str]]:
     """
     offered, labels = choices()
     present = _findings("Findings present", "differential_yes", offered, labels, "Add what the history, examination or imaging showed")
-    absent = _findings("Findings absent", "differential_no", offered, labels, "Add what was looked for and not found")
+    absent_hint = "Add what was looked for and not found (anything not entered counts as unknown)"
+    absent = _findings("Findings absent", "differential_no", offered, labels, absent_hint)
     return present, absent
 
 

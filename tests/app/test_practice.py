@@ -205,6 +205,29 @@ def test_question_out_of_range_shows_the_last_with_a_notice(kb: KnowledgeBase) -
     assert bad.pagination(key="quiz_question").value == 1 and [r.key for r in bad.radio] == ["quiz_123_0"]
 
 
+def test_the_question_survives_a_visit_to_another_page() -> None:
+    """A glossary link in an explanation, then Back: the same quiz at the same question (the URL still names it)."""
+    at = open_page("quiz", {"seed": "123", "question": "5"})
+    at.switch_page(FILES["glossary"]).run()
+    at.query_params.clear()
+    at.query_params.update({"seed": "123", "question": "5"})
+    at.switch_page(FILES["quiz"]).run()
+    assert not at.exception
+    assert at.pagination(key="quiz_question").value == 5
+    assert [r.key for r in at.radio] == ["quiz_123_4"]
+    assert query(at, "question") == "5"
+
+
+def test_question_zero_or_far_past_the_end_is_handled(kb: KnowledgeBase) -> None:
+    total = len(generate_quiz(kb, 123))
+    far = open_page("quiz", {"seed": "123", "question": "100"})
+    assert f"has {total} questions; showing question {total}" in str(far.warning[0].value)
+    assert far.pagination(key="quiz_question").value == total
+    zero = open_page("quiz", {"seed": "123", "question": "0"})
+    assert zero.warning and "question" in str(zero.warning[0].value)
+    assert zero.pagination(key="quiz_question").value == 1
+
+
 def test_answers_survive_moving_between_questions(kb: KnowledgeBase) -> None:
     q = generate_quiz(kb, 123)[0]
     at = open_page("quiz", {"seed": "123"})
@@ -245,6 +268,8 @@ def test_finishing_shows_the_score_and_a_review_of_every_question(kb: KnowledgeB
     shown = texts(at)
     for q in questions:
         assert md_escape(q.prompt) in shown and md_escape(q.answer_label) in shown
+    assert shown.count("You: ") == len(questions) // 2, "each wrong answer is shown beside the right one"
+    assert at.button(key="quiz_new"), "a finished quiz offers a new one"
 
 
 def sitting_view(at: AppTest) -> list[tuple[str, tuple[str, ...]]]:

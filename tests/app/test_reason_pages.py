@@ -97,6 +97,15 @@ def come_back(at: AppTest, query: dict[str, str | list[str]]) -> AppTest:
     return at.switch_page(PAGE_FILES["differential"]).run()
 
 
+def test_reasons_appear_once_anything_is_entered() -> None:
+    empty = open_page("differential")
+    assert not empty.exception
+    assert not [e.label for e in empty.expander if "and why" in e.label], "nothing entered: no panel of 'none of the findings'"
+    assert "counts as unknown, not absent" in all_markdown(empty), "the rule is said under the chart"
+    sex_only = open_page("differential", {"sex": "female"})
+    assert [e.label for e in sex_only.expander if "and why" in e.label]
+
+
 def test_a_case_opened_once_survives_a_visit_elsewhere_and_a_new_link_replaces_it() -> None:
     at = open_case(open_page("differential", CASE))
     at.number_input(key="differential_age").set_value(50).run()

@@ -98,6 +98,9 @@ def test_review_shows_answers_only_of_answered_questions(kb: KnowledgeBase) -> N
     assert len(lines) == 3
     assert lines[0].startswith("1. :green[") and lines[1].startswith("2. :red[")
     assert md_escape(questions[0].answer_label) in lines[0] and md_escape(questions[1].answer_label) in lines[1]
+    mine = next(o.label for o in questions[1].options if o.id == wrong)
+    assert f"You: {md_escape(mine)} · answer: **{md_escape(questions[1].answer_label)}**" in lines[1]
+    assert "You:" not in lines[0]
     assert "(not answered)" in lines[2] and md_escape(questions[2].answer_label) not in lines[2]
     assert all(md_escape(q.prompt) in line for q, line in zip(questions, lines, strict=True))
 
@@ -165,6 +168,14 @@ def test_female_not_reported_is_not_asked(data_copy: Path) -> None:
 
 
 def test_candidates_are_kept_per_knowledge_base_and_each_caller_gets_a_copy(kb: KnowledgeBase, data_copy: Path) -> None:
+    quiz.lr_candidates(kb)
+    (key,) = [k for k in quiz._CANDIDATES if k[0] == id(kb) and k[1] == "lr_candidates"]
+    kept = quiz._CANDIDATES[key]
+    try:
+        quiz._CANDIDATES[key] = (kb, [("marker", ("a", "b", "c"))])
+        assert quiz.lr_candidates(kb) == [("marker", ("a", "b", "c"))], "a second call is answered from what was kept"
+    finally:
+        quiz._CANDIDATES[key] = kept
     first = quiz.provocation_candidates(kb)
     assert first == quiz.provocation_candidates.__wrapped__(kb), "the kept list is the one the function works out"  # type: ignore[attr-defined]
     first.clear()  # a caller shuffles or empties its copy
