@@ -82,10 +82,17 @@ def test_quiz_answer_and_new_quiz(browser: Browser, app_server: Server, viewport
         shot(page, f"quiz-{viewport}")
         # One question per screen: the answered one gives way to the next, and the link names it.
         expect(page.locator(".st-key-quiz_123_1")).to_have_count(0)
-        click(page, page.locator(".st-key-quiz_next button"))
+        click(page, page.get_by_role("button", name=re.compile(r"Next: question 2")))
         expect(page.locator(".st-key-quiz_123_1 label:has(input[type=radio])").first).to_be_visible()
         expect(page.locator(".st-key-quiz_123_0_box")).to_have_count(0)
         expect(page).to_have_url(re.compile(r"question=2\b"))
+        # A presenter's clicker sends Page Down: it moves on too, once the question is answered.
+        click(page, page.locator(".st-key-quiz_123_1 label:has(input[type=radio])").first)
+        expect(page.locator(".st-key-quiz_123_1_box")).to_be_visible()
+        page.get_by_role("heading", name="Self-test").click()
+        page.keyboard.press("PageDown")
+        expect(page).to_have_url(re.compile(r"question=3\b"))
+        expect(page.locator(".st-key-quiz_123_2 label:has(input[type=radio])").first).to_be_visible()
         assert_healthy(page, log)
         click(page, page.get_by_role("button", name="New quiz"))
         expect(page).not_to_have_url(re.compile(r"seed=123\b"))
